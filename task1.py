@@ -1,0 +1,261 @@
+"""Task 1: a dense autoencoder for handwritten-digit bitmaps (TensorFlow / Keras 3).
+
+Model solution: the provided starter with its three TODO blocks (settings, model, training)
+filled in. A 256-unit tanh thought vector, a sigmoid output, binary cross-entropy, Adam; the
+regularisation is small random shifts of every training batch plus L2 on the encoder.
+
+Run from the folder that holds dataset.txt and test.txt, with no arguments:
+
+    python task1.py
+
+It prints the data shapes, one progress line per training epoch, then
+
+    pixel accuracy: NN.NN%   share of test pixels equal to the rounded reconstruction
+    duration: N.N s          wall time from before loading the data to the end of the evaluation
+    parameters: N,NNN        trainable weights of the autoencoder
+
+and writes figures/task1_error_progress.png, figures/task1_reconstructions.png,
+figures/task1_tsne.png and figures/task1_metrics.json. The charts open in windows only when
+there is a display; a headless run (MPLBACKEND=Agg) just saves them.
+
+Rules: TensorFlow only, trained from scratch, no random seeds, test.txt never influences training,
+at most 10 minutes on a CPU, regularisation used, the thought vector is exactly 256 tanh units.
+"""
+
+import json
+import os
+import sys
+import time
+
+START = time.time()  # the reported duration counts from here: loading, training and evaluation
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers
+from sklearn.manifold import TSNE
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+DATASET_FILE = "dataset.txt"  # training images; the validation images are split off these
+TEST_FILE = "test.txt"  # read by the evaluation block only, after training
+FIGURES = "figures"  # every chart and the metrics JSON are saved here
+TASK = "task1"  # prefix of the saved files
+VALIDATION_SHARE = 0.1  # the last 10% of dataset.txt watches over-fitting; test.txt never does
+THOUGHT_VECTOR = 256  # fixed by the assignment: 256 units with tanh
+
+EPOCHS = 100  # passes over x_train; accuracy is still creeping up at the end, time is the limit
+BATCH_SIZE = 128  # images per Adam step: large enough to keep 2 CPU cores busy
+LEARNING_RATE = 3e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
+L2_ENCODER = 1e-5  # weight decay on the encoder kernel: keeps the 200k weights from memorising
+MAX_SHIFT = 2  # pixels each training batch is moved at random, input and target alike
+
+
+# ---------------------------------------------------------------------------------------------
+# Load data
+# ---------------------------------------------------------------------------------------------
+def fail(message):
+    """Report bad input in one line on stderr and stop with exit status 2."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def load_bitmaps(path, pixels=None):
+    """Read `<digit>TAB<rows of 0/1 joined by '-'>` lines: (images as float32 rows of 0/1, digits)."""
+    try:
+        with open(path, "rb") as f:
+            raw_lines = f.read().split(b"\n")
+    except OSError as error:
+        fail(f"{path}: cannot read the file: {error.strerror}")
+    digits, images = [], []
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            fail(f"{path}:{number}: not UTF-8 text")
+        if not line.strip():
+            continue  # blank lines (such as the end of the file) carry no image
+        label, tab, bits = line.partition("\t")
+        if not tab:
+            fail(f"{path}:{number}: expected '<digit>' TAB '<pixels>', found no tab")
+        if len(label) != 1 or label not in "0123456789":
+            fail(f"{path}:{number}: the label must be one digit 0-9, found {label!r}")
+        rows = bits.split("-")
+        flat = "".join(rows)
+        if flat.strip("01"):
+            bad = next(c for c in flat if c not in "01")
+            fail(f"{path}:{number}: pixels must be '0' or '1', found {bad!r}")
+        if pixels is None:
+            side = int(round(len(flat) ** 0.5))
+            if not flat or side * side != len(flat):
+                fail(f"{path}:{number}: {len(flat)} pixels do not make a square image")
+            pixels = len(flat)
+        if len(flat) != pixels:
+            fail(f"{path}:{number}: expected {pixels} pixels, found {len(flat)}")
+        side = int(round(pixels**0.5))
+        if len(rows) > 1 and any(len(row) != side for row in rows):
+            fail(f"{path}:{number}: expected rows of {side} pixels joined by '-'")
+        digits.append(int(label))
+        images.append(flat)
+    if not images:
+        fail(f"{path}: no images in the file")
+    x = np.frombuffer("".join(images).encode("ascii"), dtype=np.uint8).reshape(len(images), -1)
+    return (x - ord("0")).astype(np.float32), np.array(digits)
+
+
+x_all, y_all = load_bitmaps(DATASET_FILE)
+PIXELS = x_all.shape[1]
+SIDE = int(round(PIXELS**0.5))  # inferred from the file, so another square size drops in
+n_val = int(len(x_all) * VALIDATION_SHARE)
+x_train, y_train = x_all[:-n_val], y_all[:-n_val]
+x_val, y_val = x_all[-n_val:], y_all[-n_val:]
+print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SIDE}x{SIDE} pixels")
+
+# ---------------------------------------------------------------------------------------------
+# Model
+# ---------------------------------------------------------------------------------------------
+# One dense layer each way: the smallest model with a 256-unit thought vector, and deeper
+# dense stacks only memorise 3,600 images faster.
+pixel_mean = x_train.mean(axis=0)  # training images only: the test set influences nothing
+image = keras.Input(shape=(PIXELS,), name="image")
+# Centred inputs train far faster than raw 0/1 pixels (LeCun et al., "Efficient BackProp", 1998):
+# a non-zero input mean makes every weight of a unit move together. Mean only, no division by
+# the standard deviation: border pixels that are always 0 in training would blow up.
+centred = layers.Normalization(mean=pixel_mean, variance=np.ones(PIXELS), name="centre")(image)
+latent = layers.Dense(
+    THOUGHT_VECTOR,
+    activation="tanh",
+    kernel_regularizer=keras.regularizers.L2(L2_ENCODER),
+    name="thought_vector",
+)(centred)
+encoder = keras.Model(image, latent, name="encoder")
+
+latent_input = keras.Input(shape=(THOUGHT_VECTOR,), name="latent")
+# The output starts at the average training image (bias = logit of each pixel's mean), so the
+# first epochs learn the digits rather than the background.
+mean_share = np.clip(pixel_mean, 1e-3, 1 - 1e-3)  # clipped: never-inked pixels have no logit
+mean_logit = np.log(mean_share / (1 - mean_share))
+pixels = layers.Dense(
+    PIXELS, activation="sigmoid", bias_initializer=keras.initializers.Constant(mean_logit), name="pixels"
+)(latent_input)
+decoder = keras.Model(latent_input, pixels, name="decoder")
+
+autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
+steps = EPOCHS * int(np.ceil(len(x_train) / BATCH_SIZE))
+# Binary cross-entropy: the pixels are 0/1 and the output a sigmoid, so this is their likelihood
+# (and, unlike squared error, its gradient does not vanish when the sigmoid saturates).
+autoencoder.compile(
+    optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
+    loss="binary_crossentropy",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Training
+# ---------------------------------------------------------------------------------------------
+# Every batch is moved by up to MAX_SHIFT pixels, and the moved image is both input and
+# target: the model cannot memorise 3,600 fixed bitmaps, it has to learn strokes.
+shift = layers.RandomTranslation(
+    MAX_SHIFT / SIDE, MAX_SHIFT / SIDE, fill_mode="constant", interpolation="nearest"
+)
+
+
+def shifted(batch):
+    """The same randomly shifted images as input and target."""
+    moved = tf.reshape(shift(tf.reshape(batch, (-1, SIDE, SIDE, 1)), training=True), (-1, PIXELS))
+    return moved, moved
+
+
+train_batches = (
+    tf.data.Dataset.from_tensor_slices(x_train)
+    .shuffle(len(x_train))
+    .batch(BATCH_SIZE)
+    .map(shifted)
+    .prefetch(tf.data.AUTOTUNE)
+)
+history = autoencoder.fit(train_batches, epochs=EPOCHS, validation_data=(x_val, x_val), verbose=2)
+
+# ==== EVALUATION (provided: leave this block exactly as it is) ===============================
+x_test, y_test = load_bitmaps(TEST_FILE, pixels=PIXELS)  # first read of the test set
+reconstructions = autoencoder.predict(x_test, verbose=0)
+pixel_accuracy = float(np.mean(np.round(reconstructions) == x_test))
+duration = time.time() - START
+parameters = int(sum(np.prod(w.shape) for w in autoencoder.trainable_weights))
+print(f"pixel accuracy: {pixel_accuracy:.2%}")
+print(f"duration: {duration:.1f} s")
+print(f"parameters: {parameters:,}")
+thought_vectors = encoder.predict(x_test, verbose=0)
+os.makedirs(FIGURES, exist_ok=True)
+metrics = {
+    "task": TASK,
+    "pixel_accuracy": pixel_accuracy,
+    "duration_s": duration,
+    "parameters": parameters,
+    "epochs": len(history.epoch),
+    "history": {name: [float(v) for v in values] for name, values in history.history.items()},
+}
+with open(os.path.join(FIGURES, f"{TASK}_metrics.json"), "w") as f:
+    json.dump(metrics, f, indent=2)
+# ==== END OF EVALUATION ======================================================================
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (provided)
+# ---------------------------------------------------------------------------------------------
+def save(figure, name):
+    """Save a figure as figures/<task>_<name>.png."""
+    figure.savefig(os.path.join(FIGURES, f"{TASK}_{name}.png"), dpi=120, bbox_inches="tight")
+
+
+def plot_error_progress(history):
+    """Training and validation loss per epoch."""
+    figure, ax = plt.subplots(figsize=(7, 4))
+    epochs = np.arange(1, len(history.epoch) + 1)
+    ax.plot(epochs, history.history["loss"], label="training")
+    ax.plot(epochs, history.history["val_loss"], label="validation")
+    ax.set(title="Error progress", xlabel="epoch", ylabel="loss", yscale="log")
+    ax.legend()
+    save(figure, "error_progress")
+
+
+def plot_reconstructions(x, y, reconstructed):
+    """One test original (top) and its reconstruction (bottom) for each digit 0-9."""
+    figure, axes = plt.subplots(2, 10, figsize=(12, 3.2))
+    for digit in range(10):
+        i = int(np.flatnonzero(y == digit)[0])
+        for row, image in enumerate((x[i], reconstructed[i])):
+            axes[row, digit].imshow(image.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
+            axes[row, digit].set_xticks([])
+            axes[row, digit].set_yticks([])
+        axes[0, digit].set_title(str(digit))
+    axes[0, 0].set_ylabel("original")
+    axes[1, 0].set_ylabel("reconstruction")
+    figure.suptitle(
+        f"Test images - pixel accuracy {pixel_accuracy:.2%}, "
+        f"duration {duration:.1f} s, {parameters:,} parameters"
+    )
+    save(figure, "reconstructions")
+
+
+def plot_tsne(vectors, y):
+    """t-SNE map of the test thought vectors, coloured by the true digit."""
+    points = TSNE(n_components=2, init="pca", perplexity=30).fit_transform(vectors)
+    figure, ax = plt.subplots(figsize=(7, 6))
+    for digit in range(10):
+        mine = y == digit
+        ax.scatter(points[mine, 0], points[mine, 1], s=6, color=plt.cm.tab10(digit), label=str(digit))
+    ax.set(title="t-SNE of the test thought vectors", xlabel="t-SNE 1", ylabel="t-SNE 2")
+    ax.legend(title="digit", markerscale=3, loc="center left", bbox_to_anchor=(1, 0.5))
+    save(figure, "tsne")
+
+
+plot_error_progress(history)
+plot_reconstructions(x_test, y_test, reconstructions)
+plot_tsne(thought_vectors, y_test)
+print(f"charts and metrics saved in {FIGURES}/")
+if plt.get_backend().lower() in matplotlib.backends.backend_registry.list_builtin(
+    matplotlib.backends.BackendFilter.INTERACTIVE
+):
+    plt.show()  # windows only where there is a display; a headless backend never blocks
