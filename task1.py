@@ -47,10 +47,10 @@ TASK = "task1"  # prefix of the saved files
 VALIDATION_SHARE = 0.1  # the last 10% of dataset.txt watches over-fitting; test.txt never does
 THOUGHT_VECTOR = 256  # fixed by the assignment: 256 units with tanh
 
-EPOCHS = 100  # passes over x_train; accuracy is still creeping up at the end, time is the limit
-BATCH_SIZE = 128  # images per Adam step: large enough to keep 2 CPU cores busy
+EPOCHS = 80  # passes over x_train: as many as fit the 60 s budget for the whole script
+BATCH_SIZE = 64  # images per Adam step: 57 steps an epoch; 128 needed 100 epochs for the same
 LEARNING_RATE = 3e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
-L2_ENCODER = 1e-5  # weight decay on the encoder kernel: keeps the 200k weights from memorising
+L2_ENCODER = 1e-5  # weight decay on the encoder kernel; 3e-5 already costs accuracy
 MAX_SHIFT = 2  # pixels each training batch is moved at random, input and target alike
 
 

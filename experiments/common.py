@@ -1,0 +1,95 @@
+"""Plumbing shared by the experiments: data, arguments, saving charts and the metrics JSON.
+
+Each experiment file holds its whole idea (model, training, reading); only this plumbing is
+shared. Outputs go to figures/ in the working folder, where report/build.py collects them:
+figures/<name>_*.png and figures/<name>_metrics.json with the keys
+    title, question, table {columns, rows}, figures [{file, caption}], reading [paragraphs], ...
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kit.runs import REPO, loader_from  # noqa: E402
+
+FIGURES = "figures"
+
+
+def arguments(doc, epochs, runs=1, **extra):
+    """--epochs, --runs and --quick, with this experiment's defaults."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
+    parser.add_argument("--runs", type=int, default=runs, help=f"repeats for the spread (default {runs})")
+    parser.add_argument("--quick", action="store_true", help="tiny run for the tests: 2 epochs, less data")
+    for name, default in extra.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
+    args = parser.parse_args()
+    if args.quick:
+        args.epochs, args.runs = min(args.epochs, 2), 1
+    return args
+
+
+def kit_bitmaps(quick=False):
+    """The kit's MNIST bitmaps: x_train, y_train, x_val, y_val (split off dataset.txt), x_test, y_test."""
+    load = loader_from("task1.py")  # the graded scripts' own loader, not a second copy
+    x, y = load(os.path.join(REPO, "dataset.txt"))
+    x_test, y_test = load(os.path.join(REPO, "test.txt"), pixels=x.shape[1])
+    n_val = len(x) // 10  # as in task1.py: the last 10% of dataset.txt
+    if quick:
+        x, y, x_test, y_test = x[:600], y[:600], x_test[:200], y_test[:200]
+        n_val = 60
+    return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:], x_test, y_test
+
+
+def pixel_accuracy(reconstructed, x):
+    """Share of pixels equal after rounding, as task1.py measures it."""
+    return float(np.mean(np.round(reconstructed) == np.round(x)))
+
+
+def save(figure, name):
+    """Save a chart as figures/<name>.png and return the file name."""
+    import matplotlib.pyplot as plt
+
+    os.makedirs(FIGURES, exist_ok=True)
+    file = f"{name}.png"
+    figure.savefig(os.path.join(FIGURES, file), dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return file
+
+
+def write_metrics(name, metrics):
+    """Write figures/<name>_metrics.json for the report builder."""
+    os.makedirs(FIGURES, exist_ok=True)
+    with open(os.path.join(FIGURES, f"{name}_metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=2)
+    print(f"wrote {FIGURES}/{name}_metrics.json")
+
+
+def mean_sd(values, scale=100, digits=2):
+    """`mean ± sd` of a list (sd only with 2+ values), in percent by default."""
+    a = np.asarray(values, dtype=float) * scale
+    return f"{a.mean():.{digits}f}" + (f" \u00b1 {a.std(ddof=1):.{digits}f}" if len(a) > 1 else "")
+
+
+def image_rows(rows, labels, side, title, name):
+    """Rows of images (each a list of flat or square arrays) in one chart; returns the file name."""
+    import matplotlib.pyplot as plt
+
+    cols = max(len(r) for r in rows)
+    figure, axes = plt.subplots(len(rows), cols, figsize=(1.1 * cols, 1.2 * len(rows)), squeeze=False)
+    for r, (row, label) in enumerate(zip(rows, labels)):
+        for c in range(cols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c < len(row):
+                ax.imshow(np.asarray(row[c]).reshape(side, side), cmap="gray_r", vmin=0, vmax=1)
+            else:
+                ax.axis("off")
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    figure.suptitle(title)
+    return save(figure, name)
