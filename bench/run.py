@@ -50,24 +50,29 @@ def table(results, baselines):
     return "\n".join(rows)
 
 
-def benchmark(tasks, runs, log=print):
-    """Run each task `runs` times; return per-task summaries, the baselines and the raw runs."""
-    results, raw = {}, {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for task in tasks:
-            raw[task] = []
-            for i in range(runs):
-                m = run_task(f"{task}.py", os.path.join(scratch, f"{task}-{i}"))
-                raw[task].append(m)
-                extra = f", digits {m['digit_accuracy']:.2%}" if "digit_accuracy" in m else ""
-                log(f"{task} run {i + 1}/{runs}: pixels {m['pixel_accuracy']:.2%}{extra}, wall {m['wall_s']:.1f} s")
-            results[task] = {
-                key: summary([m[key] for m in raw[task]])
-                for key in ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s") if key in raw[task][0]
-            }
-            results[task]["parameters"] = raw[task][0]["parameters"]
-    baselines = {"pca256": pca_baseline(256), "logistic": logistic_baseline()}
-    return results, baselines, raw
+def benchmark(tasks, runs, work, log=print):
+    """Run each task `runs` times in folders under `work`; return summaries, baselines, raw runs."""
+    raw = {}
+    for task in tasks:
+        raw[task] = []
+        for i in range(runs):
+            folder = os.path.join(work, f"{task}-{i + 1}")
+            m = run_task(f"{task}.py", folder)
+            m["folder"] = folder
+            raw[task].append(m)
+            extra = f", digits {m['digit_accuracy']:.2%}" if "digit_accuracy" in m else ""
+            log(f"{task} run {i + 1}/{runs}: pixels {m['pixel_accuracy']:.2%}{extra}, wall {m['wall_s']:.1f} s")
+    return summarise(raw), {"pca256": pca_baseline(256), "logistic": logistic_baseline()}, raw
+
+
+def summarise(raw):
+    """Per task: mean, sd, min, max and median of each measured number over the runs."""
+    results = {}
+    for task, runs in raw.items():
+        results[task] = {key: summary([m[key] for m in runs])
+                         for key in ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s") if key in runs[0]}
+        results[task]["parameters"] = runs[0]["parameters"]
+    return results
 
 
 def main():
@@ -76,7 +81,8 @@ def main():
     parser.add_argument("--tasks", nargs="+", default=[t for t in ("task1", "task2")
                                                        if os.path.exists(os.path.join(REPO, f"{t}.py"))])
     args = parser.parse_args()
-    results, baselines, raw = benchmark(args.tasks, args.runs)
+    with tempfile.TemporaryDirectory() as work:
+        results, baselines, raw = benchmark(args.tasks, args.runs, work)
     when = datetime.date.today().isoformat()
     print(f"\nBenchmark of {when} on {machine()}, {args.runs} runs each:\n")
     print(table(results, baselines))

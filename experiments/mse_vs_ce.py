@@ -30,10 +30,11 @@ x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
 PIXELS = x_train.shape[1]
 SIDE = int(round(PIXELS**0.5))
 first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]
+early_at = min(EARLY, args.epochs * int(np.ceil(len(x_train) / BATCH_SIZE)))  # --quick has fewer
 
 
 class Snapshot(keras.callbacks.Callback):
-    """Keep the reconstructions of a few test images after EARLY training iterations."""
+    """Keep the reconstructions of a few test images after `early_at` training iterations."""
 
     def __init__(self, images):
         super().__init__()
@@ -41,7 +42,7 @@ class Snapshot(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.seen += 1
-        if self.seen == EARLY:
+        if self.seen == early_at:
             self.early = self.model.predict(self.images, verbose=0)
 
 
@@ -74,8 +75,8 @@ for loss in ("mse", "binary_crossentropy"):
 grid = image_rows(
     [x_test[first], outcome["mse"]["early"], outcome["binary_crossentropy"]["early"],
      outcome["mse"]["final"], outcome["binary_crossentropy"]["final"]],
-    ["original", f"MSE, {EARLY} it.", f"CE, {EARLY} it.", "MSE, end", "CE, end"], SIDE,
-    f"Reconstructions after {EARLY} iterations and after {args.epochs} epochs", "mse_vs_ce_reconstructions")
+    ["original", f"MSE, {early_at} it.", f"CE, {early_at} it.", "MSE, end", "CE, end"], SIDE,
+    f"Reconstructions after {early_at} iterations and after {args.epochs} epochs", "mse_vs_ce_reconstructions")
 figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for ax, metric in zip(axes, ("mse", "bce")):
     for loss, label in (("mse", "trained with MSE"), ("binary_crossentropy", "trained with cross-entropy")):
@@ -100,7 +101,7 @@ write_metrics("mse_vs_ce", {
         f"Measured: with the same network, initialisation and step size, cross-entropy ends at {ce_acc:.2%} "
         f"test pixel accuracy and MSE at {mse_acc:.2%}; "
         + ("cross-entropy is ahead. " if ce_acc > mse_acc else "MSE is level or ahead. ")
-        + f"After {EARLY} iterations both still output the blurred average digit, and each network "
+        + f"After {early_at} iterations both still output the blurred average digit, and each network "
         "scores better on the loss it was trained with (right chart: the curves cross over).",
         "The theory: for an output a = sigmoid(z) and target y, the gradient of MSE with respect to z "
         "is (a - y) * a * (1 - a). The factor a(1 - a) is at most 1/4 and goes to 0 when the sigmoid "

@@ -89,3 +89,30 @@ def assert_only_todo_blocks_changed(starter, solution):
     kept = outside_todo_blocks(starter)
     missing = [line for line in kept if line not in remaining]  # `in` consumes: keeps the order
     assert not missing, f"{solution} changed or moved starter lines, first: {missing[:1]}"
+
+
+class ReportBuild:
+    """One smoke build of the report: `report/build.py --runs 1 --quick` into a scratch folder."""
+
+    def __init__(self, folder):
+        self.work = os.path.join(str(folder), "work")
+        self.pdf = os.path.join(str(folder), "report.pdf")
+        self.process = subprocess.run(
+            [sys.executable, os.path.join(REPO, "report", "build.py"), "--runs", "1", "--quick",
+             "--out", self.pdf, "--work", self.work],
+            cwd=str(folder), env=headless_env(), capture_output=True, text=True, timeout=1800,
+        )
+        assert self.process.returncode == 0, self.process.stderr[-3000:]
+        with open(os.path.splitext(self.pdf)[0] + ".json") as f:
+            self.data = json.load(f)
+
+    def experiment(self, name):
+        """An experiment's metrics JSON and the folder holding its figures."""
+        folder = os.path.join(self.work, "experiments", "figures")
+        with open(os.path.join(folder, f"{name}_metrics.json")) as f:
+            return json.load(f), folder
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory):
+    return ReportBuild(tmp_path_factory.mktemp("report"))

@@ -1,0 +1,65 @@
+"""The report builder, end to end on a smoke configuration: the PDF parses, has its sections and
+images, and its summary table prints the numbers of the runs it read."""
+
+import json
+import os
+
+from pypdf import PdfReader
+
+HEADINGS = ["Summary", "Task 1: a dense autoencoder", "Settings and the reason for each",
+            "Regularisation and what it bought", "t-SNE of the thought vectors",
+            "Task 2: autoencoder and classifier, one thought vector", "Loss weighting",
+            "Confusion matrix", "How the classifier changed the thought vectors", "Bonus experiments",
+            "How to reproduce"]
+
+
+def text_of(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_parses_with_every_section(report_build):
+    reader = PdfReader(report_build.pdf)
+    assert len(reader.pages) >= 8
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    outline += [sub.title for item in reader.outline if isinstance(item, list) for sub in item]
+    for heading in HEADINGS:
+        assert heading in outline, heading
+    text = " ".join(text_of(reader).split())
+    for heading in HEADINGS:
+        assert heading in text, heading
+
+
+def test_pdf_contains_the_charts(report_build):
+    reader = PdfReader(report_build.pdf)
+    images = sum(len(page.images) for page in reader.pages)
+    # task1: 4 charts, task2: 5 + the t-SNE pair, plus at least one per experiment.
+    assert images >= 10 + len(report_build.data["experiments"])
+
+
+def test_summary_table_prints_the_numbers_of_the_runs_it_read(report_build):
+    first_page = " ".join(PdfReader(report_build.pdf).pages[0].extract_text().split())
+    for task in ("task1", "task2"):
+        with open(os.path.join(report_build.work, f"{task}-1", "figures", f"{task}_metrics.json")) as f:
+            metrics = json.load(f)
+        assert f"{metrics['pixel_accuracy']:.2%}" in first_page, task
+        assert f"{metrics['parameters']:,}" in first_page, task
+        if task == "task2":
+            assert f"{metrics['digit_accuracy']:.2%}" in first_page
+    baselines = report_build.data["baselines"]
+    assert f"{baselines['pca256']['pixel_accuracy']:.2%}" in first_page
+    assert f"{baselines['logistic']['digit_accuracy']:.2%}" in first_page
+    assert "97.00%" in first_page  # the assignment's bar beside them
+
+
+def test_first_page_says_when_where_and_how_many_runs(report_build):
+    first_page = " ".join(PdfReader(report_build.pdf).pages[0].extract_text().split())
+    assert f"Built {report_build.data['date']} on {report_build.data['machine']}" in first_page
+    assert "--runs 1 --quick" in first_page
+
+
+def test_settings_tables_come_from_the_scripts(report_build):
+    settings = report_build.data["settings"]
+    names = {row[0] for row in settings["task1"]}
+    assert {"EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "L2_ENCODER", "MAX_SHIFT", "THOUGHT_VECTOR"} <= names
+    assert "DIGIT_LOSS_WEIGHT" in {row[0] for row in settings["task2"]}
+    assert all(reason for _, _, reason in settings["task1"])  # every setting has its reason
