@@ -47,6 +47,8 @@ def run_task(script, folder, timeout=900):
     metrics["wall_s"] = wall
     with open(os.path.join(folder, "run.json"), "w") as f:  # the run as measured, for a later rebuild
         json.dump(metrics, f)
+    with open(os.path.join(folder, "stdout.txt"), "w") as f:  # what the script printed
+        f.write(done.stdout)
     return metrics
 
 
