@@ -17,6 +17,76 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kit.runs import REPO, loader_from  # noqa: E402
 
 FIGURES = "figures"
+MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
+DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # from `apt-get install dataset-fashion-mnist`
+
+
+def _keras_home_with_fashion_mnist():
+    """Point KERAS_HOME at build/keras_home, whose datasets/fashion-mnist links to Debian's files.
+
+    keras.datasets.fashion_mnist.load_data() looks for its four files in
+    $KERAS_HOME/datasets/fashion-mnist before it downloads anything, so with the links in place the
+    real Keras loader runs offline. Keras reads KERAS_HOME once, when it is first imported: this
+    runs when common.py is imported, which every experiment does before importing Keras.
+    """
+    if "KERAS_HOME" in os.environ or not os.path.isdir(DEBIAN_FASHION_MNIST):
+        return
+    if "keras" in sys.modules:
+        raise RuntimeError("import common before keras: Keras reads KERAS_HOME when it is imported")
+    home = os.path.join(REPO, "build", "keras_home")
+    folder = os.path.join(home, "datasets", "fashion-mnist")
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(DEBIAN_FASHION_MNIST):
+        link = os.path.join(folder, name)
+        if not os.path.lexists(link):
+            os.symlink(os.path.join(DEBIAN_FASHION_MNIST, name), link)
+    os.environ["KERAS_HOME"] = home
+
+
+_keras_home_with_fashion_mnist()
+
+FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+                   "Bag", "Ankle boot"]
+
+
+def fashion_mnist(quick=False):
+    """Fashion-MNIST through the Keras loader, scaled to [0, 1], shape (n, 28, 28, 1).
+
+    Returns x_train, y_train, x_test, y_test (60,000 / 10,000; 2,000 / 500 with quick).
+    """
+    import keras
+
+    if not os.path.isdir(DEBIAN_FASHION_MNIST) and not os.path.isdir(
+            os.path.join(os.environ.get("KERAS_HOME", ""), "datasets", "fashion-mnist")):
+        sys.exit(f"experiments: Fashion-MNIST not found in {DEBIAN_FASHION_MNIST}: "
+                 "apt-get install dataset-fashion-mnist (the README's set-up does)")
+    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+    x_train = (x_train.astype(np.float32) / 255)[..., None]
+    x_test = (x_test.astype(np.float32) / 255)[..., None]
+    if quick:
+        return x_train[:2000], y_train[:2000], x_test[:500], y_test[:500]
+    return x_train, y_train, x_test, y_test
+
+
+def batches(x, size=64, shuffle=True):
+    """tf.data pipeline of (image, same image) pairs: shuffled each epoch, in batches of 64."""
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices(x)
+    if shuffle:
+        data = data.shuffle(len(x))
+    return data.batch(size).map(lambda b: (b, b)).prefetch(tf.data.AUTOTUNE)
+
+
+def saved_model(name):
+    """Load models/<name>.keras saved by another experiment, or stop with a message naming it."""
+    import keras
+
+    path = os.path.join(MODELS, f"{name}.keras")
+    if not os.path.exists(path):
+        script = "conv_vae" if name.startswith("conv_vae") else "conv_autoencoder"
+        sys.exit(f"{path} not found: run `python experiments/{script}.py` in this folder first")
+    return keras.models.load_model(path)
 
 
 def arguments(doc, epochs, runs=1, **extra):

@@ -59,7 +59,10 @@ def representative(runs, key="pixel_accuracy"):
 def run_experiments(work, quick, log=print):
     """Run each experiments/*.py in `work`; return {name: its metrics JSON} for those that ran."""
     found = {}
-    for path in sorted(glob.glob(os.path.join(REPO, "experiments", "*.py"))):
+    paths = sorted(glob.glob(os.path.join(REPO, "experiments", "*.py")))
+    # conv_autoencoder.py and conv_vae.py save the models latent_space.py and pretraining.py reload.
+    paths.sort(key=lambda p: not os.path.basename(p).startswith("conv_"))
+    for path in paths:
         name = os.path.splitext(os.path.basename(path))[0]
         if name == "common":
             continue  # the experiments' shared plumbing, not an experiment
