@@ -27,12 +27,11 @@ def _keras_home_with_fashion_mnist():
     keras.datasets.fashion_mnist.load_data() looks for its four files in
     $KERAS_HOME/datasets/fashion-mnist before it downloads anything, so with the links in place the
     real Keras loader runs offline. Keras reads KERAS_HOME once, when it is first imported: this
-    runs when common.py is imported, which every experiment does before importing Keras.
+    runs when common.py is imported; the Fashion-MNIST experiments import it before Keras (the
+    others need no KERAS_HOME, and for them this does nothing once Keras is imported).
     """
-    if "KERAS_HOME" in os.environ or not os.path.isdir(DEBIAN_FASHION_MNIST):
+    if "KERAS_HOME" in os.environ or "keras" in sys.modules or not os.path.isdir(DEBIAN_FASHION_MNIST):
         return
-    if "keras" in sys.modules:
-        raise RuntimeError("import common before keras: Keras reads KERAS_HOME when it is imported")
     home = os.path.join(REPO, "build", "keras_home")
     folder = os.path.join(home, "datasets", "fashion-mnist")
     os.makedirs(folder, exist_ok=True)
@@ -45,6 +44,9 @@ def _keras_home_with_fashion_mnist():
 
 _keras_home_with_fashion_mnist()
 
+import keras  # noqa: E402  (after KERAS_HOME is set)
+import tensorflow as tf  # noqa: E402
+
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
                    "Bag", "Ankle boot"]
 
@@ -56,10 +58,10 @@ def fashion_mnist(quick=False):
     """
     import keras
 
-    if not os.path.isdir(DEBIAN_FASHION_MNIST) and not os.path.isdir(
-            os.path.join(os.environ.get("KERAS_HOME", ""), "datasets", "fashion-mnist")):
-        sys.exit(f"experiments: Fashion-MNIST not found in {DEBIAN_FASHION_MNIST}: "
-                 "apt-get install dataset-fashion-mnist (the README's set-up does)")
+    home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
+    if not os.path.exists(os.path.join(home, "datasets", "fashion-mnist", "t10k-labels-idx1-ubyte.gz")):
+        sys.exit(f"experiments: Fashion-MNIST is not in {home}/datasets/fashion-mnist: install it with "
+                 "`apt-get install dataset-fashion-mnist` and import experiments/common.py before keras")
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train = (x_train.astype(np.float32) / 255)[..., None]
     x_test = (x_test.astype(np.float32) / 255)[..., None]
@@ -161,5 +163,69 @@ def image_rows(rows, labels, side, title, name):
             else:
                 ax.axis("off")
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    figure.suptitle(title)
+    return save(figure, name)
+
+
+class VAETraining(keras.Model):
+    """Encoder and decoder trained on the subclass's `losses_of(x) -> (loss, reconstruction, kl)`.
+
+    The gradient step and the bookkeeping that keras-io's vae.py writes out; each VAE experiment
+    subclasses this and writes its own sampling and loss, the part worth reading.
+    """
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            values = self.losses_of(data)
+        gradients = tape.gradient(values[0], self.trainable_weights)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
+        return self.track(values)
+
+    def test_step(self, data):
+        return self.track(self.losses_of(data))
+
+    def track(self, values):
+        for tracker, value in zip(self.trackers.values(), values):
+            tracker.update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+class EveryEpoch(keras.callbacks.Callback):
+    """Keep `reconstruct(images)` (by default the model's prediction) at the end of every epoch."""
+
+    def __init__(self, images, reconstruct=None):
+        super().__init__()
+        self.images, self.reconstruct, self.frames = images, reconstruct, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        rebuilt = self.reconstruct(self.images) if self.reconstruct else self.model.predict(self.images, verbose=0)
+        self.frames.append(rebuilt)
+
+
+def epoch_grid(shown, frames, column_titles, title, name):
+    """Test images on top, then one row of their reconstructions per epoch; returns the file name."""
+    import matplotlib.pyplot as plt
+
+    rows = [shown] + list(frames)
+    cols = len(shown)
+    figure, axes = plt.subplots(len(rows), cols, figsize=(cols * 0.9, len(rows) * 0.95 + 0.6),
+                                squeeze=False, layout="constrained")
+    for r, row in enumerate(rows):
+        for c in range(cols):
+            axes[r, c].imshow(row[c, ..., 0], cmap="gray_r", vmin=0, vmax=1)
+            axes[r, c].set_xticks([])
+            axes[r, c].set_yticks([])
+        axes[r, 0].set_ylabel("test" if r == 0 else f"epoch {r}", rotation=0, ha="right", fontsize=7)
+    for c, text in enumerate(column_titles):
+        axes[0, c].set_title(text, fontsize=7)
     figure.suptitle(title)
     return save(figure, name)

@@ -21,8 +21,8 @@ figures/conv_autoencoder_metrics.json.
 
 import os
 
-from common import (FASHION_CLASSES, MODELS, arguments, batches, fashion_mnist, mean_sd, save,  # noqa: I001
-                    write_metrics)  # common before keras: it points KERAS_HOME at the data
+from common import (FASHION_CLASSES, MODELS, EveryEpoch, arguments, batches, epoch_grid,  # noqa: I001
+                    fashion_mnist, save, write_metrics)  # common before keras: it sets KERAS_HOME
 
 import keras
 import matplotlib.pyplot as plt
@@ -67,17 +67,6 @@ def make_decoder(kind):
     return keras.Model(code, image, name="decoder")
 
 
-class EveryEpoch(keras.callbacks.Callback):
-    """Keep the reconstructions of a few test images at the end of every epoch."""
-
-    def __init__(self, images):
-        super().__init__()
-        self.images, self.frames = images, []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.frames.append(self.model.predict(self.images, verbose=0))
-
-
 def high_frequency(images):
     """Mean squared difference from a 3x3 box blur: checkerboard patterns raise it."""
     padded = np.pad(images[..., 0], ((0, 0), (1, 1), (1, 1)), mode="edge")
@@ -110,21 +99,11 @@ for kind in ("Conv2DTranspose", "UpSampling2D"):
     print(f"{kind}: test BCE {outcome[kind]['bce']:.4f}, MSE {outcome[kind]['mse']:.4f}")
 
 # ---- charts and metrics ------------------------------------------------------------------------
-files = []
-for kind, o in outcome.items():
-    rows = [shown] + o["frames"]
-    figure, axes = plt.subplots(len(rows), SHOW, figsize=(SHOW * 0.9, len(rows) * 0.95), squeeze=False)
-    for r, row in enumerate(rows):
-        for c in range(SHOW):
-            axes[r, c].imshow(row[c, ..., 0], cmap="gray_r", vmin=0, vmax=1)
-            axes[r, c].set_xticks([])
-            axes[r, c].set_yticks([])
-        axes[r, 0].set_ylabel("test" if r == 0 else f"epoch {r}", rotation=0, ha="right", fontsize=7)
-    for c in range(SHOW):
-        axes[0, c].set_title(FASHION_CLASSES[c], fontsize=7)
-    figure.suptitle(f"{kind} decoder: test images and their reconstructions after each epoch")
-    files.append({"file": save(figure, f"conv_autoencoder_{kind}_epochs"),
-                  "caption": f"{kind} decoder: reconstructions of the same test images after every epoch."})
+files = [{"file": epoch_grid(shown, o["frames"], FASHION_CLASSES[:SHOW],
+                            f"{kind} decoder: test images and their reconstructions after each epoch",
+                            f"conv_autoencoder_{kind}_epochs"),
+          "caption": f"{kind} decoder: reconstructions of the same test images after every epoch."}
+         for kind, o in outcome.items()]
 figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
 for ax, kind in zip(axes, outcome):
     ax.plot(outcome[kind]["history"]["loss"], label="training")

@@ -13,8 +13,8 @@ and figures/conv_vae_metrics.json.
 
 import os
 
-from common import (FASHION_CLASSES, MODELS, arguments, fashion_mnist, save,  # noqa: I001
-                    write_metrics)  # common before keras: it points KERAS_HOME at the data
+from common import (FASHION_CLASSES, MODELS, EveryEpoch, VAETraining, arguments, epoch_grid,  # noqa: I001
+                    fashion_mnist, save, write_metrics)  # common before keras: it sets KERAS_HOME
 
 import keras
 import matplotlib.pyplot as plt
@@ -50,17 +50,8 @@ for filters in FILTERS[::-1]:  # mirrored
 decoder = keras.Model(code, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h), name="vae_decoder")
 
 
-class ConvVAE(keras.Model):
-    """Encoder and decoder trained on the evidence lower bound; train_step written out."""
-
-    def __init__(self, encoder, decoder):
-        super().__init__()
-        self.encoder, self.decoder = encoder, decoder
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
+class ConvVAE(VAETraining):
+    """The ELBO of a convolutional VAE; the training loop is VAETraining's (common.py)."""
 
     def losses_of(self, x):
         mean, log_sd = self.encoder(x)
@@ -80,32 +71,6 @@ class ConvVAE(keras.Model):
             0.5 * (tf.exp(2 * log_sd) + tf.square(mean) - 1 - 2 * log_sd), axis=1))
         return reconstruction + kl, reconstruction, kl
 
-    def train_step(self, data):
-        with tf.GradientTape() as tape:
-            values = self.losses_of(data)
-        gradients = tape.gradient(values[0], self.trainable_weights)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-        return self.track(values)
-
-    def test_step(self, data):
-        return self.track(self.losses_of(data))
-
-    def track(self, values):
-        for tracker, value in zip(self.trackers.values(), values):
-            tracker.update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-
-class EveryEpoch(keras.callbacks.Callback):
-    """Keep the decoded means of a few test images at the end of every epoch."""
-
-    def __init__(self, images):
-        super().__init__()
-        self.images, self.frames = images, []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.frames.append(decoder.predict(encoder.predict(self.images, verbose=0)[0], verbose=0))
-
 
 # ---- training ----------------------------------------------------------------------------------
 shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
@@ -113,7 +78,7 @@ vae = ConvVAE(encoder, decoder)
 vae.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE))
 train = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE).prefetch(2)
 test = tf.data.Dataset.from_tensor_slices(x_test).batch(256)
-frames = EveryEpoch(shown)
+frames = EveryEpoch(shown, lambda x: decoder.predict(encoder.predict(x, verbose=0)[0], verbose=0))
 history = vae.fit(train, epochs=args.epochs, validation_data=test, callbacks=[frames], verbose=2).history
 result = vae.evaluate(test, verbose=0, return_dict=True)
 os.makedirs(MODELS, exist_ok=True)
@@ -122,18 +87,8 @@ decoder.save(os.path.join(MODELS, "conv_vae_decoder.keras"))
 print(f"test: reconstruction {result['reconstruction']:.1f} nats per image, KL {result['kl']:.1f}")
 
 # ---- charts and metrics ------------------------------------------------------------------------
-rows = [shown] + frames.frames
-figure, axes = plt.subplots(len(rows), SHOW, figsize=(SHOW * 0.9, len(rows) * 0.95), squeeze=False)
-for r, row in enumerate(rows):
-    for c in range(SHOW):
-        axes[r, c].imshow(row[c, ..., 0], cmap="gray_r", vmin=0, vmax=1)
-        axes[r, c].set_xticks([])
-        axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel("test" if r == 0 else f"epoch {r}", rotation=0, ha="right", fontsize=7)
-for c in range(SHOW):
-    axes[0, c].set_title(FASHION_CLASSES[c], fontsize=7)
-figure.suptitle("Conv VAE: test images and their decoded means after each epoch")
-epochs_file = save(figure, "conv_vae_epochs")
+epochs_file = epoch_grid(shown, frames.frames, FASHION_CLASSES[:SHOW],
+                         "Conv VAE: test images and their decoded means after each epoch", "conv_vae_epochs")
 figure, axes = plt.subplots(1, 3, figsize=(12, 3.4))
 for ax, key in zip(axes, ("loss", "reconstruction", "kl")):
     ax.plot(history[key], label="training")

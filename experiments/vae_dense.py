@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from common import arguments, image_rows, kit_bitmaps, save, write_metrics
+from common import VAETraining, arguments, image_rows, kit_bitmaps, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 LATENT = 10  # dimensions of z
@@ -43,17 +43,8 @@ h = layers.Dense(128, activation="relu")(h)
 decoder = keras.Model(z_input, layers.Dense(PIXELS, activation="sigmoid")(h), name="decoder")
 
 
-class VAE(keras.Model):
-    """Encoder and decoder trained with the VAE loss; train_step written out (keras-io vae.py)."""
-
-    def __init__(self, encoder, decoder):
-        super().__init__()
-        self.encoder, self.decoder = encoder, decoder
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
+class VAE(VAETraining):
+    """Sampling and loss of the dense VAE; the training loop is VAETraining's (common.py)."""
 
     def sample(self, mean, log_sd):
         # Reparameterisation: z = mean + sd * eps with eps ~ N(0, I) drawn outside the network.
@@ -75,21 +66,6 @@ class VAE(keras.Model):
         kl = tf.reduce_mean(tf.reduce_sum(
             0.5 * (tf.exp(2 * log_sd) + tf.square(mean) - 1 - 2 * log_sd), axis=1))
         return reconstruction + KL_WEIGHT * kl, reconstruction, kl
-
-    def train_step(self, data):
-        with tf.GradientTape() as tape:
-            values = self.losses_of(data)
-        gradients = tape.gradient(values[0], self.trainable_weights)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-        return self.track(values)
-
-    def test_step(self, data):
-        return self.track(self.losses_of(data))
-
-    def track(self, values):
-        for tracker, value in zip(self.trackers.values(), values):
-            tracker.update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
 
 
 # ---- training ----------------------------------------------------------------------------------
