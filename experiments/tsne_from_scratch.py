@@ -143,8 +143,10 @@ write_metrics("tsne_from_scratch", {
         "A single sigma suits no data set: dense regions (the many similar 1s) get too many "
         "neighbours and sparse ones too few. The binary search gives each point the width at which "
         "its neighbour distribution has perplexity 30, about 30 effective neighbours, as in the "
-        "paper. Plain gradient descent with a fixed step crawls at first (the gradients of a map "
-        "starting at 1e-4 are tiny) and Adam, rescaling each step, gets there in fewer iterations. "
+        "paper. With one fixed sigma, plain gradient descent ended at KL "
+        f"{losses['fixed sigma, gradient descent'][-1]:.3f} and Adam at {losses['fixed sigma, Adam'][-1]:.3f} "
+        "after the same iterations: a map starting at 1e-4 has tiny gradients, which a fixed step "
+        "follows slowly and Adam rescales. "
         "scikit-learn adds early exaggeration, momentum and the Barnes-Hut approximation, which is why "
         "it is both faster and usually cleaner.",
     ],

@@ -81,8 +81,9 @@ def test_both_conv_decoders_trained(report_build):
     assert set(results) == {"Conv2DTranspose", "UpSampling2D"}
     for r in results.values():
         assert 0 < r["bce"] < 0.7 and 0 < r["mse"] < 0.2  # better than a constant grey image
-    # Conv2DTranspose carries weights in its upsampling; UpSampling2D has none of its own.
-    assert results["Conv2DTranspose"]["decoder_parameters"] != results["UpSampling2D"]["decoder_parameters"]
+    # A 3x3 Conv2DTranspose has the kernel shape of the 3x3 Conv2D that follows UpSampling2D, and
+    # UpSampling2D has no weights: the two decoders differ in how they upsample, not in size.
+    assert results["Conv2DTranspose"]["decoder_parameters"] == results["UpSampling2D"]["decoder_parameters"] > 0
 
 
 def test_conv_vae_loss_is_the_sum_of_its_terms(report_build):
