@@ -1,8 +1,9 @@
 """Task 1: a dense autoencoder for handwritten-digit bitmaps (TensorFlow / Keras 3).
 
-Model solution: the provided starter with its three TODO blocks (settings, model, training)
-filled in. A 256-unit tanh thought vector, a sigmoid output, binary cross-entropy, Adam; the
-regularisation is small random shifts of every training batch plus L2 on the encoder.
+Model solution: the provided starter with its TODO blocks filled in. One dense layer each way
+around a 256-unit tanh thought vector, sigmoid output, binary cross-entropy, Adam. Centred inputs
+and an output that starts at the mean image make it converge in time; random shifts of every
+training batch and L2 on the encoder keep it from memorising the training images.
 
 Run from the folder that holds dataset.txt and test.txt, with no arguments:
 
@@ -117,8 +118,7 @@ print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SID
 # ---------------------------------------------------------------------------------------------
 # Model
 # ---------------------------------------------------------------------------------------------
-# One dense layer each way: the smallest model with a 256-unit thought vector, and deeper
-# dense stacks only memorise 3,600 images faster.
+# One dense layer each way: the smallest model with a 256-unit thought vector (402,448 weights).
 pixel_mean = x_train.mean(axis=0)  # training images only: the test set influences nothing
 image = keras.Input(shape=(PIXELS,), name="image")
 # Centred inputs train far faster than raw 0/1 pixels (LeCun et al., "Efficient BackProp", 1998):

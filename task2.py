@@ -1,8 +1,9 @@
 """Task 2: an autoencoder and a digit classifier sharing one thought vector (TensorFlow / Keras 3).
 
 Model solution: the provided starter with its TODO blocks filled in. The task1 autoencoder
-(256 tanh units, sigmoid output, binary cross-entropy, Adam, random shifts + L2) plus a softmax
-classifier on the thought vector; the digit loss is weighted so both heads keep learning.
+(256 tanh units, sigmoid output, binary cross-entropy, Adam, centred inputs, random shifts + L2)
+plus one softmax layer on the thought vector; the digit loss is weighted so that naming the digit
+shapes the shared code without spoiling the drawing.
 
 Run from the folder that holds dataset.txt and test.txt, with no arguments:
 
