@@ -197,12 +197,12 @@ def summary_rows(results, baselines):
 
 
 def git_commit():
-    """The commit the code was at, with '+changes' when the work tree differs from it."""
+    """The commit the code was at, with '+changes' when the code in the work tree differs from it."""
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
-                                ":!assignment2.pdf", ":!assignment2.json"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "*.py",
+                                "requirements*.txt", ".ci"],  # code only: prose edits change no number
                                cwd=REPO, capture_output=True, text=True).stdout.strip()
         return sha + (" +changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
@@ -265,7 +265,7 @@ def build_pdf(data, out):
                    "autoencoder-classifier (task 2) on MNIST bitmaps", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.para(f"Built {data['date']} on {data['machine']} by `python report/build.py --runs {data['runs']}"
-             f"{' --quick' if data['quick'] else ''}`, code at commit {data['commit']}. "
+             f"{' --quick' if data['quick'] else ''}`, code at commit {data['commit']}.{data['layout_note']} "
              f"Each task ran {data['runs']} times as a whole headless process; nothing is seeded, so "
              "every number below is a mean, spread or range over those runs. The baselines were "
              "fitted on the same dataset.txt and scored on the same test.txt in the same build.",
@@ -348,9 +348,9 @@ def texts(data):
             f"Task 2 keeps {pct(r2['pixel_accuracy']['mean'])} of pixels and names "
             f"{pct(r2['digit_accuracy']['mean'])} of the test digits from the same 256 numbers, against "
             f"{pct(lr)} for logistic regression on the raw pixels.",
-            "What made the difference was not size but training design: centred inputs, an output "
-            "that starts at the mean image, random shifts of every batch and a little L2 on the "
-            "encoder (section 'Regularisation and what it bought').",
+            "What made the difference was not size but training design: centred inputs with an output "
+            "that starts at the mean image (fast convergence), and random shifts of every batch (no "
+            "memorising). The ablation in 'Regularisation and what it bought' measures each part.",
         ],
         "task1": {
             "model": "784 pixels -> centring (minus the training mean) -> Dense 256, tanh: the "
@@ -361,13 +361,7 @@ def texts(data):
                    "its gradient does not vanish when the sigmoid saturates (see the MSE vs "
                    "cross-entropy experiment). The cosine schedule lets the last epochs settle without "
                    "early stopping, so no test or validation number picks the stopping point.",
-            "regularisation": "Without regularisation this model memorises the 3,600 training images: "
-                              "training pixels reach 100% while test pixels stall. Two things stop "
-                              "that. Every training batch is moved by up to 2 pixels in each direction "
-                              "(the same moved image is input and target), so no fixed bitmap can be "
-                              "memorised, and L2 on the encoder keeps its weights small. Centring the "
-                              "inputs and starting the output at the mean image are not regularisers "
-                              "but made training converge within the time budget.",
+            "regularisation": regularisation_text(data["experiments"].get("task1_ablation")),
         },
         "task2": {
             "model": "The task 1 autoencoder plus a classifier that reads only the thought vector: "
@@ -395,6 +389,34 @@ def texts(data):
     }
 
 
+def regularisation_text(ablation):
+    """What the regularisation bought, from the ablation experiment's numbers when it ran."""
+    text = ("Every training batch is moved by up to 2 pixels in each direction (the same moved image "
+            "is input and target), so no fixed bitmap can be memorised; L2 (1e-5) on the encoder "
+            "kernel keeps its weights small. Centring the inputs and starting the output at the mean "
+            "image are not regularisers: they make training converge within the time budget.")
+    if not ablation:
+        return text
+    r = {name: runs[0] for name, runs in ablation["results"].items()}
+    n = len(ablation["results"]["full recipe"])
+    full = r["full recipe"]["test"]
+    l2_gap = full - r["without L2"]["test"]
+    return text + (
+        f" The ablation below ({n} run per variant, the first shown here, {ablation['settings']['epochs']} "
+        f"epochs) measures each: the plain autoencoder scores {r['plain autoencoder']['train']:.2%} on its "
+        f"own training images but {r['plain autoencoder']['test']:.2%} on test - it memorises. Without "
+        f"the shifts, training accuracy reaches {r['without shifts']['train']:.2%} and test falls from "
+        f"{full:.2%} to {r['without shifts']['test']:.2%}: the shifts are the regulariser that counts. "
+        f"Without centring, test falls to {r['without centring']['test']:.2%}. Without L2, test is "
+        f"{r['without L2']['test']:.2%}"
+        + (": no measurable difference once shifts and centring are in (in early single-run trials "
+           "without centring, 100 epochs, batch 128, L2 1e-5 had lifted test accuracy from 99.21% to "
+           "99.48%). L2 stays as a cheap guard that costs nothing, but the honest reading is that the "
+           "shifts do the work." if abs(l2_gap) < 0.0005 else
+           f", {abs(l2_gap):.2%} {'below' if l2_gap > 0 else 'above'} the full recipe.")
+    )
+
+
 def weighting_text(task2_script="task2.py"):
     """The loss-weighting reasoning, as task2.py's own comment says it."""
     with open(os.path.join(REPO, task2_script)) as f:
@@ -416,7 +438,12 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     experiment_folder = os.path.join(args.work, "experiments")
+    layout_note, runs_commit = "", None
     if args.from_work:
+        previous = os.path.splitext(args.out)[0] + ".json"
+        runs_commit = json.load(open(previous))["commit"] if os.path.exists(previous) else "unknown"
+        layout_note = (f" Runs made at commit {runs_commit}; this PDF was laid out again from that "
+                       f"build's saved runs by `--from-work` at commit {git_commit()} (text changes only).")
         raw = {task: [dict(json.load(open(path)), folder=os.path.dirname(path))
                       for path in sorted(glob.glob(os.path.join(args.work, f"{task}-*", "run.json")))]
                for task in ("task1", "task2")}
@@ -432,10 +459,10 @@ def main():
         experiments = run_experiments(experiment_folder, args.quick)
 
     data = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": args.runs,
-            "quick": args.quick, "commit": git_commit(), "results": results, "baselines": baselines,
+            "quick": args.quick, "commit": runs_commit if args.from_work else git_commit(), "results": results, "baselines": baselines,
             "experiments": experiments, "experiment_folder": experiment_folder,
             "settings": {t: settings_of(f"{t}.py") for t in ("task1", "task2")},
-            "weighting": weighting_text(), "representative": {}, "all_runs": {}}
+            "weighting": weighting_text(), "representative": {}, "all_runs": {}, "layout_note": layout_note}
     for task in ("task1", "task2"):
         rep = representative(raw[task])
         names = ["error_progress", "reconstructions", "tsne"] + (["confusion"] if task == "task2" else [])
