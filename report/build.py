@@ -379,7 +379,8 @@ def texts(data):
                     "look alike. Compare the confusion matrix: the pairs it confuses are the islands "
                     "that still touch.",
         },
-        "reproduce": "python -m venv .venv && . .venv/bin/activate\n"
+        "reproduce": "apt-get install dataset-fashion-mnist   # as root: Fashion-MNIST, conv experiments\n"
+                     "python -m venv .venv && . .venv/bin/activate\n"
                      "pip install -r requirements-dev.txt\n"
                      "python task1.py                      # one run of each task, charts in figures/\n"
                      "python task2.py\n"
