@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kit.runs import REPO, logistic_baseline, pca_baseline, run_task, summary  # noqa: E402
+from kit.runs import REPO, baselines, run_task, summary  # noqa: E402
 
 
 def machine():
@@ -31,20 +31,20 @@ def pct(s):
     return f"{s['mean']:.2%} ({s['min']:.2%} - {s['max']:.2%})"
 
 
-def table(results, baselines):
+def table(results, fitted):
     """The benchmark as Markdown rows."""
     rows = ["| program | pixel accuracy mean (min - max) | digit accuracy mean (min - max) "
             "| wall time median | parameters | pixels vs PCA-256 |",
             "|---|---|---|---|---|---|"]
-    pca = baselines["pca256"]["pixel_accuracy"]
+    pca = fitted["pca256"]["pixel_accuracy"]
     for task, r in results.items():
         digit = pct(r["digit_accuracy"]) if "digit_accuracy" in r else "-"
         rows.append(f"| `python {task}.py` x{r['pixel_accuracy']['n']} | {pct(r['pixel_accuracy'])} | {digit} "
                     f"| {r['wall_s']['median']:.1f} s | {r['parameters']:,} "
                     f"| {r['pixel_accuracy']['mean'] / pca:.4f} |")
-    rows.append(f"| PCA-256 (sklearn) | {pca:.2%} | - | {baselines['pca256']['seconds']:.1f} s (fit) "
-                f"| {baselines['pca256']['parameters']:,} | 1.0000 |")
-    lr = baselines["logistic"]
+    rows.append(f"| PCA-256 (sklearn) | {pca:.2%} | - | {fitted['pca256']['seconds']:.1f} s (fit) "
+                f"| {fitted['pca256']['parameters']:,} | 1.0000 |")
+    lr = fitted["logistic"]
     rows.append(f"| logistic regression, raw pixels | - | {lr['digit_accuracy']:.2%} | {lr['seconds']:.1f} s (fit) "
                 f"| {lr['parameters']:,} | - |")
     return "\n".join(rows)
@@ -62,7 +62,7 @@ def benchmark(tasks, runs, work, log=print):
             raw[task].append(m)
             extra = f", digits {m['digit_accuracy']:.2%}" if "digit_accuracy" in m else ""
             log(f"{task} run {i + 1}/{runs}: pixels {m['pixel_accuracy']:.2%}{extra}, wall {m['wall_s']:.1f} s")
-    return summarise(raw), {"pca256": pca_baseline(256), "logistic": logistic_baseline()}, raw
+    return summarise(raw), baselines(), raw
 
 
 def summarise(raw):
@@ -82,13 +82,13 @@ def main():
                                                        if os.path.exists(os.path.join(REPO, f"{t}.py"))])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        results, baselines, raw = benchmark(args.tasks, args.runs, work)
+        results, fitted, raw = benchmark(args.tasks, args.runs, work)
     when = datetime.date.today().isoformat()
     print(f"\nBenchmark of {when} on {machine()}, {args.runs} runs each:\n")
-    print(table(results, baselines))
+    print(table(results, fitted))
     os.makedirs(os.path.join(REPO, "build"), exist_ok=True)
     with open(os.path.join(REPO, "build", "bench.json"), "w") as f:
-        json.dump({"date": when, "machine": machine(), "results": results, "baselines": baselines,
+        json.dump({"date": when, "machine": machine(), "results": results, "baselines": fitted,
                    "runs": raw}, f, indent=2)
 
 

@@ -33,7 +33,7 @@ from fpdf.fonts import FontFace  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.run import benchmark, machine, summarise, table  # noqa: E402
-from kit.runs import REPO, headless_env, logistic_baseline, pca_baseline  # noqa: E402
+from kit.runs import REPO, baselines, headless_env  # noqa: E402
 
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
 ASSIGNMENT_BAR = 0.97  # the assignment calls 97% pixel accuracy good
@@ -449,18 +449,18 @@ def main():
                       for path in sorted(glob.glob(os.path.join(args.work, f"{task}-*", "run.json")))]
                for task in ("task1", "task2")}
         args.runs = len(raw["task1"])
-        results, baselines = summarise(raw), {"pca256": pca_baseline(256), "logistic": logistic_baseline()}
+        results, fitted = summarise(raw), baselines()
         experiments = {}
         for path in sorted(glob.glob(os.path.join(experiment_folder, "figures", "*_metrics.json"))):
             with open(path) as f:
                 experiments[os.path.basename(path).removesuffix("_metrics.json")] = json.load(f)
     else:
-        results, baselines, raw = benchmark(["task1", "task2"], args.runs, args.work)
+        results, fitted, raw = benchmark(["task1", "task2"], args.runs, args.work)
         os.makedirs(experiment_folder, exist_ok=True)
         experiments = run_experiments(experiment_folder, args.quick)
 
     data = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": args.runs,
-            "quick": args.quick, "commit": runs_commit if args.from_work else git_commit(), "results": results, "baselines": baselines,
+            "quick": args.quick, "commit": runs_commit if args.from_work else git_commit(), "results": results, "baselines": fitted,
             "experiments": experiments, "experiment_folder": experiment_folder,
             "settings": {t: settings_of(f"{t}.py") for t in ("task1", "task2")},
             "weighting": weighting_text(), "representative": {}, "all_runs": {}, "layout_note": layout_note}
@@ -475,13 +475,13 @@ def main():
     side_by_side(data["representative"]["task1"]["figures"]["tsne"],
                  data["representative"]["task2"]["figures"]["tsne"], data["tsne_pair"])
     data["text"] = texts(data)
-    data["summary_rows"] = summary_rows(results, baselines)
+    data["summary_rows"] = summary_rows(results, fitted)
     data["headings"] = build_pdf(data, args.out)
     with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
         json.dump({k: v for k, v in data.items() if k not in ("representative",)}, f, indent=2, default=str)
     print(f"wrote {args.out} ({len(data['headings'])} headings)")
     print(f"\nBenchmark of {data['date']} on {data['machine']}, {args.runs} runs each:\n")
-    print(table(results, baselines))
+    print(table(results, fitted))
 
 
 if __name__ == "__main__":
