@@ -145,22 +145,27 @@ def mean_sd(values, scale=100, digits=2):
     return f"{a.mean():.{digits}f}" + (f" \u00b1 {a.std(ddof=1):.{digits}f}" if len(a) > 1 else "")
 
 
-def image_rows(rows, labels, side, title, name):
-    """Rows of images (each a list of flat or square arrays) in one chart; returns the file name."""
+def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=True, label_size=8):
+    """Rows of images (each a list of flat or square arrays) in one chart; returns the file name.
+
+    fixed_scale=True draws 0 as white and 1 as black; False scales each image to its own range
+    (for weights, which are not pixel values).
+    """
     import matplotlib.pyplot as plt
 
     cols = max(len(r) for r in rows)
-    figure, axes = plt.subplots(len(rows), cols, figsize=(1.1 * cols, 1.2 * len(rows)), squeeze=False)
+    figure, axes = plt.subplots(len(rows), cols, figsize=(cell[0] * cols, cell[1] * len(rows)), squeeze=False)
+    scale = {"vmin": 0, "vmax": 1} if fixed_scale else {}
     for r, (row, label) in enumerate(zip(rows, labels)):
         for c in range(cols):
             ax = axes[r, c]
             ax.set_xticks([])
             ax.set_yticks([])
             if c < len(row):
-                ax.imshow(np.asarray(row[c]).reshape(side, side), cmap="gray_r", vmin=0, vmax=1)
+                ax.imshow(np.asarray(row[c]).reshape(side, side), cmap="gray_r", **scale)
             else:
                 ax.axis("off")
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=label_size)
     figure.suptitle(title)
     return save(figure, name)
 

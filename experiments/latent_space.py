@@ -14,8 +14,8 @@ Reloads the models those two experiments saved in models/ (run them in the same 
 Writes figures/latent_space_*.png and figures/latent_space_metrics.json.
 """
 
-from common import (FASHION_CLASSES, arguments, fashion_mnist, kit_bitmaps, save, saved_model,  # noqa: I001
-                    write_metrics)  # common before keras: it points KERAS_HOME at the data
+from common import (FASHION_CLASSES, arguments, fashion_mnist, image_rows, kit_bitmaps, save,  # noqa: I001
+                    saved_model, write_metrics)  # common before keras: it points KERAS_HOME at the data
 
 import keras
 import matplotlib.pyplot as plt
@@ -40,17 +40,8 @@ decoders = {"autoencoder": ae_decoder, "VAE (mean)": vae_decoder}
 
 
 def grid(rows, labels, title, name, size=0.9):
-    """Rows of 28x28 images with a label per row; returns the file name."""
-    figure, axes = plt.subplots(len(rows), len(rows[0]), figsize=(len(rows[0]) * size, len(rows) * size),
-                                squeeze=False)
-    for r, row in enumerate(rows):
-        for c, image in enumerate(row):
-            axes[r, c].imshow(np.asarray(image).reshape(28, 28), cmap="gray_r")
-            axes[r, c].set_xticks([])
-            axes[r, c].set_yticks([])
-        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", va="center", fontsize=7)
-    figure.suptitle(title)
-    return save(figure, name)
+    """Rows of 28x28 images, each scaled to its own range, with a label per row; returns the file name."""
+    return image_rows(rows, labels, 28, title, name, cell=(size, size), fixed_scale=False, label_size=7)
 
 
 # ---- t-SNE of both code spaces -------------------------------------------------------------------
