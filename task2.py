@@ -1,9 +1,10 @@
 """Task 2: an autoencoder and a digit classifier sharing one thought vector (TensorFlow / Keras 3).
 
 Model solution: the provided starter with its TODO blocks filled in. The task1 autoencoder
-(256 tanh units, sigmoid output, binary cross-entropy, Adam, centred inputs, random shifts + L2)
-plus one softmax layer on the thought vector; the digit loss is weighted so that naming the digit
-shapes the shared code without spoiling the drawing.
+(256 tanh units, decoder tied to the encoder's matrix, sigmoid output, binary cross-entropy, Adam,
+centred inputs, random shifts + L2) plus a small classifier on the thought vector (64 ReLU units
+with dropout, softmax); training images are also turned a little, and the digit loss is weighted
+so that naming the digit shapes the shared code without spoiling the drawing.
 
 Run from the folder that holds dataset.txt and test.txt, with no arguments:
 
@@ -32,11 +33,11 @@ import time
 
 START = time.time()  # the reported duration counts from here: loading, training and evaluation
 
+import keras
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-import keras
 from keras import layers
 from sklearn.manifold import TSNE
 from sklearn.metrics import ConfusionMatrixDisplay
@@ -54,10 +55,13 @@ DIGITS = 10  # classes of the softmax output
 
 EPOCHS = 80  # passes over x_train: as many as fit the 60 s budget for the whole script
 BATCH_SIZE = 64  # images per Adam step, as in task1
-LEARNING_RATE = 2e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
-L2_ENCODER = 1e-5  # weight decay on the encoder kernel, as in task1
+LEARNING_RATE = 3e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
+L2_ENCODER = 1e-5  # weight decay on the shared kernel, as in task1
 MAX_SHIFT = 2  # pixels each training batch is moved at random, input and target alike
-DIGIT_LOSS_WEIGHT = 0.03  # weight of the digit loss beside the pixel loss: see compile() below
+MAX_ROTATION = 0.03  # and turned by up to 3% of a full turn (11 degrees): slant varies by writer
+CLASSIFIER_HIDDEN = 64  # ReLU units between thought vector and softmax: 17,098 weights, within 220k
+DROPOUT = 0.3  # share of the classifier's inputs and hidden units dropped while training
+DIGIT_LOSS_WEIGHT = 0.05  # weight of the digit loss beside the pixel loss: see compile() below
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,13 +77,13 @@ def load_bitmaps(path, pixels=None):
     """Read `<digit>TAB<rows of 0/1 joined by '-'>` lines: (images as float32 rows of 0/1, digits)."""
     try:
         with open(path, "rb") as f:
-            raw_lines = f.read().split(b"\n")
+            raw_lines = f.read().removeprefix(b"\xef\xbb\xbf").split(b"\n")  # byte-order mark: not data
     except OSError as error:
         fail(f"{path}: cannot read the file: {error.strerror}")
     digits, images = [], []
     for number, raw in enumerate(raw_lines, start=1):
         try:
-            line = raw.decode("utf-8").rstrip("\r")
+            line = raw.decode("utf-8").rstrip()  # CRLF line ends and trailing spaces are harmless
         except UnicodeDecodeError:
             fail(f"{path}:{number}: not UTF-8 text")
         if not line.strip():
@@ -116,6 +120,9 @@ x_all, y_all = load_bitmaps(DATASET_FILE)
 PIXELS = x_all.shape[1]
 SIDE = int(round(PIXELS**0.5))  # inferred from the file, so another square size drops in
 n_val = int(len(x_all) * VALIDATION_SHARE)
+if not 0 < n_val < len(x_all):
+    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} for validation "
+         "and train on the rest")
 x_train, y_train = x_all[:-n_val], y_all[:-n_val]
 x_val, y_val = x_all[-n_val:], y_all[-n_val:]
 print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SIDE}x{SIDE} pixels")
@@ -123,36 +130,69 @@ print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SID
 # ---------------------------------------------------------------------------------------------
 # Model
 # ---------------------------------------------------------------------------------------------
-# One dense layer each way, as in task1: the smallest model with a 256-unit thought vector.
+# The autoencoder is task1's: one dense layer each way with tied weights, the decoder reusing the
+# encoder's 784x256 matrix, transposed (202,784 weights). Still the textbook single-hidden-layer
+# autoencoder (tied weights are the classic choice of the denoising-autoencoder papers, Vincent et
+# al. 2008), with only a gain per code unit and per pixel added.
 pixel_mean = x_train.mean(axis=0)  # training images only: the test set influences nothing
 image = keras.Input(shape=(PIXELS,), name="image")
 # Centred inputs train far faster than raw 0/1 pixels (LeCun et al., "Efficient BackProp", 1998):
 # a non-zero input mean makes every weight of a unit move together. Mean only, no division by
 # the standard deviation: border pixels that are always 0 in training would blow up.
 centred = layers.Normalization(mean=pixel_mean, variance=np.ones(PIXELS), name="centre")(image)
-latent = layers.Dense(
+thought_vector = layers.Dense(
     THOUGHT_VECTOR,
     activation="tanh",
     kernel_regularizer=keras.regularizers.L2(L2_ENCODER),
     name="thought_vector",
-)(centred)
+)
+latent = thought_vector(centred)
 encoder = keras.Model(image, latent, name="encoder")
+
+
+class TiedTranspose(layers.Layer):
+    """Output logits through the encoder's own kernel, transposed, scaled per code unit and per pixel.
+
+    Why the gains: tanh codes lie in [-1, 1], so confident output logits (+-10) would need a large
+    shared kernel, which would saturate the encoder. Plain tying under-fits (99.1% test pixels);
+    1,040 free scales (one per code unit, one per pixel) remove that conflict.
+    """
+
+    def __init__(self, tied_layer, bias_start, **kwargs):
+        super().__init__(**kwargs)
+        self.tied_layer = tied_layer  # the same variable, not a copy: training either side moves both
+        self.bias_start = bias_start
+
+    def build(self, input_shape):
+        pixels, units = self.tied_layer.kernel.shape
+        self.code_gain = self.add_weight(shape=(units,), initializer="ones", name="code_gain")
+        self.pixel_gain = self.add_weight(shape=(pixels,), initializer="ones", name="pixel_gain")
+        start = keras.initializers.Constant(self.bias_start)
+        self.bias = self.add_weight(shape=(pixels,), initializer=start, name="bias")
+
+    def call(self, code):
+        kernel = keras.ops.transpose(self.tied_layer.kernel)
+        return keras.ops.matmul(code * self.code_gain, kernel) * self.pixel_gain + self.bias
+
 
 latent_input = keras.Input(shape=(THOUGHT_VECTOR,), name="latent")
 # The output starts at the average training image (bias = logit of each pixel's mean), so the
 # first epochs learn the digits rather than the background.
 mean_share = np.clip(pixel_mean, 1e-3, 1 - 1e-3)  # clipped: never-inked pixels have no logit
 mean_logit = np.log(mean_share / (1 - mean_share))
-pixels = layers.Dense(
-    PIXELS, activation="sigmoid", bias_initializer=keras.initializers.Constant(mean_logit), name="pixels"
-)(latent_input)
+logits = TiedTranspose(thought_vector, mean_logit, name="tied_transpose")(latent_input)
+pixels = layers.Activation("sigmoid", name="pixels")(logits)
 decoder = keras.Model(latent_input, pixels, name="decoder")
 
-# The classifier is one softmax layer on the thought vector: whatever it needs to name the digit
-# must already be in the thought vector, which is the point of sharing it. No dropout here: the
-# shifts already regularise it, and dropout 0.1-0.5 left it under-fitted (93.5-95.9% digits).
+# The classifier reads only the thought vector: whatever it needs to name the digit must already be
+# there, which is the point of sharing it. One hidden layer: a softmax straight on the code named
+# 95.3% of the validation digits, this one 95.5-97.5% (one run each, weights 0.03-0.1). Dropout,
+# because it learns the 3,600 training digits to 99.9% without it.
 code_input = keras.Input(shape=(THOUGHT_VECTOR,), name="code")
-probabilities = layers.Dense(DIGITS, activation="softmax", name="probabilities")(code_input)
+hidden = layers.Dropout(DROPOUT, name="drop_code")(code_input)
+hidden = layers.Dense(CLASSIFIER_HIDDEN, activation="relu", name="hidden")(hidden)
+hidden = layers.Dropout(DROPOUT, name="drop_hidden")(hidden)
+probabilities = layers.Dense(DIGITS, activation="softmax", name="probabilities")(hidden)
 classifier = keras.Model(code_input, probabilities, name="classifier")
 
 code = encoder(image)
@@ -161,10 +201,9 @@ steps = EPOCHS * int(np.ceil(len(x_train) / BATCH_SIZE))
 # Loss weighting: the pixel loss is a mean over 784 pixels, the digit loss one number per image,
 # so at equal weight the digit loss dominates the gradient reaching the shared encoder. Adam
 # scales each weight's step by its own gradient, so the weight hardly slows the classifier's own
-# layer; what it sets is how hard naming digits pulls on the code. Measured (one run each, 80
-# epochs): weight 0.3 gave 98.80% pixels / 96.1% digits and 0.1 gave 99.28% / 95.5% (both with
-# dropout 0.5 before the softmax); 0.03 without dropout gave 99.64% / 96.5%: the drawing stays
-# sharp while the classifier still shapes the code.
+# layers; what it sets is how hard naming digits pulls on the code against drawing it. Measured
+# on the validation split (one run each, 80 epochs, hidden layer and dropout 0.3): weight 0.1 gave
+# 99.64% pixels / 96.25% digits; 0.05 gave 99.81% / 96.25%, and with the rotations 99.84% / 97.25%.
 model.compile(
     optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
     loss={"reconstruction": "binary_crossentropy", "digit": "sparse_categorical_crossentropy"},
@@ -175,16 +214,18 @@ model.compile(
 # ---------------------------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------------------------
-# Every batch is moved by up to MAX_SHIFT pixels, the moved image being input and target: the
+# Every batch is turned and moved a little at random, the moved image being input and target: the
 # model cannot memorise 3,600 fixed bitmaps, it has to learn strokes. A moved digit keeps its label.
 shift = layers.RandomTranslation(
     MAX_SHIFT / SIDE, MAX_SHIFT / SIDE, fill_mode="constant", interpolation="nearest"
 )
+turn = layers.RandomRotation(MAX_ROTATION, fill_mode="constant", interpolation="nearest")
 
 
 def shifted(images, digits):
-    """The same randomly shifted images as input and reconstruction target, with their digits."""
-    moved = tf.reshape(shift(tf.reshape(images, (-1, SIDE, SIDE, 1)), training=True), (-1, PIXELS))
+    """The same randomly turned and shifted images as input and reconstruction target, with their digits."""
+    square = tf.reshape(images, (-1, SIDE, SIDE, 1))
+    moved = tf.reshape(shift(turn(square, training=True), training=True), (-1, PIXELS))
     return moved, {"reconstruction": moved, "digit": digits}
 
 

@@ -31,11 +31,11 @@ import time
 
 START = time.time()  # the reported duration counts from here: loading, training and evaluation
 
+import keras
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-import keras
 from keras import layers
 from sklearn.manifold import TSNE
 from sklearn.metrics import ConfusionMatrixDisplay
@@ -68,13 +68,13 @@ def load_bitmaps(path, pixels=None):
     """Read `<digit>TAB<rows of 0/1 joined by '-'>` lines: (images as float32 rows of 0/1, digits)."""
     try:
         with open(path, "rb") as f:
-            raw_lines = f.read().split(b"\n")
+            raw_lines = f.read().removeprefix(b"\xef\xbb\xbf").split(b"\n")  # byte-order mark: not data
     except OSError as error:
         fail(f"{path}: cannot read the file: {error.strerror}")
     digits, images = [], []
     for number, raw in enumerate(raw_lines, start=1):
         try:
-            line = raw.decode("utf-8").rstrip("\r")
+            line = raw.decode("utf-8").rstrip()  # CRLF line ends and trailing spaces are harmless
         except UnicodeDecodeError:
             fail(f"{path}:{number}: not UTF-8 text")
         if not line.strip():
@@ -111,6 +111,9 @@ x_all, y_all = load_bitmaps(DATASET_FILE)
 PIXELS = x_all.shape[1]
 SIDE = int(round(PIXELS**0.5))  # inferred from the file, so another square size drops in
 n_val = int(len(x_all) * VALIDATION_SHARE)
+if not 0 < n_val < len(x_all):
+    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} for validation "
+         "and train on the rest")
 x_train, y_train = x_all[:-n_val], y_all[:-n_val]
 x_val, y_val = x_all[-n_val:], y_all[-n_val:]
 print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SIDE}x{SIDE} pixels")
