@@ -1,0 +1,100 @@
+"""Baselines fitted on dataset.txt and scored on test.txt, beside the task scripts' numbers.
+
+- PCA with 256 components: the best linear code of the thought vector's size (pixels);
+- logistic regression and an RBF support-vector machine on the raw pixels (digits);
+- task2's own network trained on digits alone: its encoder and classifier, the same data,
+  shifts, schedule and epochs, but no reconstruction loss. Beside task2 it answers whether
+  redrawing the image helps or hurts naming the digit.
+"""
+
+import time
+
+import numpy as np
+
+from kit.scripts import load_kit_data, setting
+
+
+def fit_all(digits_only_runs=1, quick=False):
+    """Every baseline on the kit's files, read once: {name: its numbers}."""
+    data = load_kit_data()
+    return {"pca256": pca(*data), "logistic": logistic(*data), "svc": svc(*data),
+            "digits_only": [digits_only(*data, quick=quick) for _ in range(digits_only_runs)]}
+
+
+def pca(x, y, x_test, y_test, components=256):
+    """Pixel accuracy of PCA reconstruction with `components` components, fitted on the training images."""
+    from sklearn.decomposition import PCA
+
+    start = time.time()
+    model = PCA(components, svd_solver="full").fit(x)  # exact, not randomized: a fixed baseline
+    rebuilt = model.inverse_transform(model.transform(x_test))
+    return {"pixel_accuracy": float(np.mean(np.round(rebuilt) == x_test)),
+            "seconds": time.time() - start, "parameters": int(model.components_.size + model.mean_.size)}
+
+
+def logistic(x, y, x_test, y_test):
+    """Digit accuracy of logistic regression on the raw pixels."""
+    from sklearn.linear_model import LogisticRegression
+
+    start = time.time()
+    model = LogisticRegression(max_iter=1000).fit(x, y)
+    return {"digit_accuracy": float(model.score(x_test, y_test)), "seconds": time.time() - start,
+            "parameters": int(model.coef_.size + model.intercept_.size)}
+
+
+def svc(x, y, x_test, y_test):
+    """Digit accuracy of a support-vector machine with an RBF kernel on the raw pixels (sklearn defaults)."""
+    from sklearn.svm import SVC
+
+    start = time.time()
+    model = SVC(kernel="rbf").fit(x, y)
+    # What it keeps: the support vectors and their coefficients (one per vector and class pair).
+    kept = model.support_vectors_.size + model.dual_coef_.size + model.intercept_.size
+    return {"digit_accuracy": float(model.score(x_test, y_test)), "seconds": time.time() - start,
+            "parameters": int(kept)}
+
+
+def digits_only(x, y, x_test, y_test, quick=False):
+    """task2's encoder and classifier trained on the digit loss alone, with task2's settings.
+
+    The validation split, centring, classifier, dropout, shifts and turns, optimiser, schedule and
+    epochs are task2.py's (read from its source); the decoder and the reconstruction loss are left out.
+    """
+    import keras
+    import tensorflow as tf
+    from keras import layers
+
+    def task2(name):
+        return setting("task2.py", name)
+
+    epochs = 2 if quick else task2("EPOCHS")
+    n_val = int(len(x) * task2("VALIDATION_SHARE"))
+    x_train, y_train = x[:-n_val], y[:-n_val]
+    pixels, side = x.shape[1], int(round(x.shape[1] ** 0.5))
+
+    start = time.time()
+    image = keras.Input(shape=(pixels,))
+    centred = layers.Normalization(mean=x_train.mean(axis=0), variance=np.ones(pixels))(image)
+    code = layers.Dense(task2("THOUGHT_VECTOR"), activation="tanh",
+                        kernel_regularizer=keras.regularizers.L2(task2("L2_ENCODER")))(centred)
+    hidden = layers.Dropout(task2("DROPOUT"))(code)
+    hidden = layers.Dense(task2("CLASSIFIER_HIDDEN"), activation="relu")(hidden)
+    hidden = layers.Dropout(task2("DROPOUT"))(hidden)
+    model = keras.Model(image, layers.Dense(10, activation="softmax")(hidden))
+    steps = epochs * int(np.ceil(len(x_train) / task2("BATCH_SIZE")))
+    schedule = keras.optimizers.schedules.CosineDecay(task2("LEARNING_RATE"), steps)
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    shift = layers.RandomTranslation(task2("MAX_SHIFT") / side, task2("MAX_SHIFT") / side, fill_mode="constant",
+                                     interpolation="nearest")
+    turn = layers.RandomRotation(task2("MAX_ROTATION"), fill_mode="constant", interpolation="nearest")
+
+    def moved(images, digits):
+        square = tf.reshape(images, (-1, side, side, 1))
+        return tf.reshape(shift(turn(square, training=True), training=True), (-1, pixels)), digits
+
+    batches = (tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train))
+               .batch(task2("BATCH_SIZE")).map(moved).prefetch(tf.data.AUTOTUNE))
+    model.fit(batches, epochs=epochs, verbose=0)
+    accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(axis=1) == y_test))
+    parameters = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    return {"digit_accuracy": accuracy, "seconds": time.time() - start, "parameters": parameters}

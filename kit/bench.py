@@ -1,0 +1,76 @@
+"""The benchmark: each task script run several times, summarised over the runs, beside the baselines.
+
+bench/run.py prints it as a Markdown table; report/build.py lays the same numbers out in the PDF.
+"""
+
+import os
+import platform
+
+import numpy as np
+
+from kit.runs import run_task
+
+MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what a task run reports
+
+
+def machine():
+    """A one-line description of this machine."""
+    return f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
+
+
+def run_tasks(tasks, runs, work, log=print):
+    """Run each task `runs` times in folders <work>/<task>-<i>; return {task: [metrics of each run]}."""
+    raw = {}
+    for task in tasks:
+        raw[task] = []
+        for i in range(runs):
+            folder = os.path.join(work, f"{task}-{i + 1}")
+            metrics = dict(run_task(f"{task}.py", folder), folder=folder)
+            raw[task].append(metrics)
+            digits = f", digits {metrics['digit_accuracy']:.2%}" if "digit_accuracy" in metrics else ""
+            log(f"{task} run {i + 1}/{runs}: pixels {metrics['pixel_accuracy']:.2%}{digits}, "
+                f"wall {metrics['wall_s']:.1f} s")
+    return raw
+
+
+def spread(values):
+    """mean, sd, min, max, median and count of a list of numbers."""
+    a = np.asarray(values, dtype=float)
+    return {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if len(a) > 1 else 0.0,
+            "min": float(a.min()), "max": float(a.max()), "median": float(np.median(a)), "n": len(a)}
+
+
+def summarise(raw):
+    """Per task: the spread of each measured number over the runs, and the parameter count."""
+    return {task: {**{key: spread([m[key] for m in runs]) for key in MEASURED if key in runs[0]},
+                   "parameters": runs[0]["parameters"]}
+            for task, runs in raw.items()}
+
+
+def mean_and_range(s):
+    """`mean (min - max)` of an accuracy spread, in percent."""
+    return f"{s['mean']:.2%} ({s['min']:.2%} - {s['max']:.2%})"
+
+
+def markdown_table(results, fitted):
+    """The benchmark as Markdown rows (the README's table)."""
+    pca = fitted["pca256"]["pixel_accuracy"]
+    rows = ["| program | pixel accuracy mean (min - max) | digit accuracy mean (min - max) "
+            "| wall time median | parameters | pixels vs PCA-256 |",
+            "|---|---|---|---|---|---|"]
+    for task, r in results.items():
+        digits = mean_and_range(r["digit_accuracy"]) if "digit_accuracy" in r else "-"
+        rows.append(f"| `python {task}.py` x{r['pixel_accuracy']['n']} | {mean_and_range(r['pixel_accuracy'])} "
+                    f"| {digits} | {r['wall_s']['median']:.1f} s | {r['parameters']:,} "
+                    f"| {r['pixel_accuracy']['mean'] / pca:.4f} |")
+    rows.append(f"| PCA-256 (sklearn) | {pca:.2%} | - | {fitted['pca256']['seconds']:.1f} s (fit) "
+                f"| {fitted['pca256']['parameters']:,} | 1.0000 |")
+    for name, key in (("logistic regression, raw pixels", "logistic"), ("SVC (RBF), raw pixels", "svc")):
+        b = fitted[key]
+        rows.append(f"| {name} | - | {b['digit_accuracy']:.2%} | {b['seconds']:.1f} s (fit) "
+                    f"| {b['parameters']:,} | - |")
+    alone = fitted["digits_only"]
+    rows.append(f"| task2's network, digit loss only x{len(alone)} | - "
+                f"| {mean_and_range(spread([b['digit_accuracy'] for b in alone]))} "
+                f"| {np.median([b['seconds'] for b in alone]):.1f} s (fit) | {alone[0]['parameters']:,} | - |")
+    return "\n".join(rows)

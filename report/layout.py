@@ -1,0 +1,112 @@
+"""Page layout for the report (fpdf2): headings, paragraphs, tables sized to their text, figures.
+
+Plumbing only: what the report says is in build.py.
+"""
+
+import os
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from PIL import Image
+
+FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
+CELL_PADDING = 2.2  # mm a table cell needs beside its text
+
+
+class Report(FPDF):
+    """An A4 report with numbered section headings in the outline, a footer and Unicode fonts."""
+
+    def __init__(self, name):
+        super().__init__(format="A4")
+        self.name = name
+        self.add_font("DejaVu", "", os.path.join(FONTS, "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", os.path.join(FONTS, "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu", "I", os.path.join(FONTS, "DejaVuSans-Oblique.ttf"))
+        self.add_font("Mono", "", os.path.join(FONTS, "DejaVuSansMono.ttf"))
+        self.set_auto_page_break(True, margin=15)
+        self.set_margins(18, 15, 18)
+        self.headings = []
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.set_text_color(120)
+        self.cell(0, 6, f"{self.name} - page {self.page_no()}", align="C")
+        self.set_text_color(0)
+
+    def heading(self, text, level=1, keep=40):
+        """A left-aligned heading, also in the outline, with `keep` mm free below it (else a new page)."""
+        if level == 1 or self.get_y() + keep > self.h - self.b_margin:
+            self.add_page()  # a heading never sits alone at the foot of a page
+        else:
+            self.ln(2)
+        self.headings.append(text)
+        self.start_section(text, level=level - 1)
+        self.set_font("DejaVu", "B", {1: 16, 2: 12.5, 3: 11}[level])
+        self.multi_cell(0, 8 if level == 1 else 6.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def para(self, text, size=10, style=""):
+        self.set_font("DejaVu", style, size)
+        self.multi_cell(0, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def bullets(self, items):
+        self.set_font("DejaVu", "", 10)
+        for item in items:
+            self.multi_cell(0, 5, f"\u2022  {item}", align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def code(self, text):
+        self.set_font("Mono", "", 8.5)
+        self.set_fill_color(244)
+        self.multi_cell(0, 4.4, text, fill=True, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def grid(self, rows, size=8.5):
+        """A table whose first row is the heading, its columns sized to their text."""
+        self.set_font("DejaVu", "", size)
+        rows = [[str(value) for value in row] for row in rows]
+        with self.table(col_widths=self.column_widths(rows), line_height=4.6, text_align="LEFT",
+                        headings_style=FontFace(emphasis="BOLD", fill_color=(225, 230, 240))) as table:
+            for row in rows:
+                cells = table.row()
+                for value in row:
+                    cells.cell(value)
+        self.ln(3)
+
+    def column_widths(self, rows):
+        """Widths that never break a word: each column gets its longest word, the rest of the line
+        is shared in proportion to how much text each column has beyond that."""
+        columns = list(zip(*rows))
+        # Bold headings are wider than body text: measure them bold.
+        def width(text, bold):
+            self.set_font("DejaVu", "B" if bold else "", self.font_size_pt)
+            return self.get_string_width(text)
+        least = [max(width(word, i == 0) for i, cell in enumerate(col) for word in cell.split() or [""])
+                 + CELL_PADDING for col in columns]
+        wanted = [max(width(cell, i == 0) for i, cell in enumerate(col)) + CELL_PADDING for col in columns]
+        self.set_font("DejaVu", "", self.font_size_pt)
+        if sum(wanted) <= self.epw:
+            return [w * self.epw / sum(wanted) for w in wanted]
+        spare = max(self.epw - sum(least), 0)
+        extra = [w - m for w, m in zip(wanted, least)]
+        return [m + spare * e / (sum(extra) or 1) for m, e in zip(least, extra)]
+
+    def figure(self, path, caption, width=None, heading=None):
+        """An image (scaled to the text width, or `width` mm) kept on one page with its caption."""
+        width = min(width or self.epw, self.epw)
+        with Image.open(path) as image:
+            height = width * image.height / image.width
+        room = self.h - self.b_margin - self.t_margin - 20
+        if height > room:  # taller than a page: shrink it rather than leave it cut
+            width, height = width * room / height, room
+        if heading:
+            self.heading(heading, 2, keep=height + 14)
+        elif self.get_y() + height + 14 > self.h - self.b_margin:
+            self.add_page()
+        self.image(path, x=self.l_margin + (self.epw - width) / 2, w=width)
+        self.set_font("DejaVu", "I", 8.5)
+        self.multi_cell(0, 4.4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
