@@ -11,57 +11,30 @@ import json
 import os
 import sys
 
+import keras
+import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kit.runs import REPO, load_kit_data  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit, from any folder
+from kit.scripts import load_kit_data  # noqa: E402  (needs the line above)
 
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # from `apt-get install dataset-fashion-mnist`
-
-
-def _keras_home_with_fashion_mnist():
-    """Point KERAS_HOME at build/keras_home, whose datasets/fashion-mnist links to Debian's files.
-
-    keras.datasets.fashion_mnist.load_data() looks for its four files in
-    $KERAS_HOME/datasets/fashion-mnist before it downloads anything, so with the links in place the
-    real Keras loader runs offline. Keras reads KERAS_HOME once, when it is first imported: this
-    runs when common.py is imported; the Fashion-MNIST experiments import it before Keras (the
-    others need no KERAS_HOME, and for them this does nothing once Keras is imported).
-    """
-    if "KERAS_HOME" in os.environ or "keras" in sys.modules or not os.path.isdir(DEBIAN_FASHION_MNIST):
-        return
-    home = os.path.join(REPO, "build", "keras_home")
-    folder = os.path.join(home, "datasets", "fashion-mnist")
-    os.makedirs(folder, exist_ok=True)
-    for name in os.listdir(DEBIAN_FASHION_MNIST):
-        link = os.path.join(folder, name)
-        if not os.path.lexists(link):
-            os.symlink(os.path.join(DEBIAN_FASHION_MNIST, name), link)
-    os.environ["KERAS_HOME"] = home
-
-
-_keras_home_with_fashion_mnist()
-
-import keras  # noqa: E402  (after KERAS_HOME is set)
-import tensorflow as tf  # noqa: E402
-
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
                    "Bag", "Ankle boot"]
 
 
 def fashion_mnist(quick=False):
-    """Fashion-MNIST through the Keras loader, scaled to [0, 1], shape (n, 28, 28, 1).
+    """Fashion-MNIST through the real Keras loader, scaled to [0, 1], shape (n, 28, 28, 1).
 
-    Returns x_train, y_train, x_test, y_test (60,000 / 10,000; 2,000 / 500 with quick).
+    keras.datasets.fashion_mnist.load_data() looks for its four files in <Keras home>/datasets/
+    fashion-mnist before it downloads anything. Debian's package holds the same four files, so
+    linking them there first makes the loader run offline. Returns x_train, y_train, x_test,
+    y_test (60,000 / 10,000 images; 2,000 / 500 with quick).
     """
-    import keras
-
-    home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
-    if not os.path.exists(os.path.join(home, "datasets", "fashion-mnist", "t10k-labels-idx1-ubyte.gz")):
-        sys.exit(f"experiments: Fashion-MNIST is not in {home}/datasets/fashion-mnist: install it with "
-                 "`apt-get install dataset-fashion-mnist` and import experiments/common.py before keras")
+    link_debian_fashion_mnist(os.path.join(keras_home(), "datasets", "fashion-mnist"))
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train = (x_train.astype(np.float32) / 255)[..., None]
     x_test = (x_test.astype(np.float32) / 255)[..., None]
@@ -70,10 +43,31 @@ def fashion_mnist(quick=False):
     return x_train, y_train, x_test, y_test
 
 
+def keras_home():
+    """Where Keras keeps its downloads, by Keras's own rule: $KERAS_HOME, else ~/.keras (/tmp/.keras
+    when the home folder cannot be written)."""
+    if "KERAS_HOME" in os.environ:
+        return os.environ["KERAS_HOME"]
+    base = os.path.expanduser("~")
+    return os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+
+
+def link_debian_fashion_mnist(folder):
+    """Link the files of Debian's dataset-fashion-mnist into `folder` (those not there already)."""
+    if not os.path.isdir(DEBIAN_FASHION_MNIST):
+        sys.exit(f"experiments: {DEBIAN_FASHION_MNIST} not found: install Fashion-MNIST with "
+                 "`apt-get install dataset-fashion-mnist` (as root)")
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(DEBIAN_FASHION_MNIST):
+        link = os.path.join(folder, name)
+        if not os.path.exists(link):
+            if os.path.lexists(link):
+                os.remove(link)  # a dangling link from an earlier install
+            os.symlink(os.path.join(DEBIAN_FASHION_MNIST, name), link)
+
+
 def batches(x, size=64, shuffle=True):
     """tf.data pipeline of (image, same image) pairs: shuffled each epoch, in batches of 64."""
-    import tensorflow as tf
-
     data = tf.data.Dataset.from_tensor_slices(x)
     if shuffle:
         data = data.shuffle(len(x))
@@ -82,8 +76,6 @@ def batches(x, size=64, shuffle=True):
 
 def saved_model(name):
     """Load models/<name>.keras saved by another experiment, or stop with a message naming it."""
-    import keras
-
     path = os.path.join(MODELS, f"{name}.keras")
     if not os.path.exists(path):
         script = "conv_vae" if name.startswith("conv_vae") else "conv_autoencoder"
@@ -122,8 +114,6 @@ def pixel_accuracy(reconstructed, x):
 
 def save(figure, name):
     """Save a chart as figures/<name>.png and return the file name."""
-    import matplotlib.pyplot as plt
-
     os.makedirs(FIGURES, exist_ok=True)
     file = f"{name}.png"
     figure.savefig(os.path.join(FIGURES, file), dpi=110, bbox_inches="tight")
@@ -151,8 +141,6 @@ def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=Tru
     fixed_scale=True draws 0 as white and 1 as black; False scales each image to its own range
     (for weights, which are not pixel values).
     """
-    import matplotlib.pyplot as plt
-
     cols = max(len(r) for r in rows)
     figure, axes = plt.subplots(len(rows), cols, figsize=(cell[0] * cols, cell[1] * len(rows)), squeeze=False)
     scale = {"vmin": 0, "vmax": 1} if fixed_scale else {}
@@ -170,38 +158,6 @@ def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=Tru
     return save(figure, name)
 
 
-class VAETraining(keras.Model):
-    """Encoder and decoder trained on the subclass's `losses_of(x) -> (loss, reconstruction, kl)`.
-
-    The gradient step and the bookkeeping that keras-io's vae.py writes out; each VAE experiment
-    subclasses this and writes its own sampling and loss, the part worth reading.
-    """
-
-    def __init__(self, encoder, decoder):
-        super().__init__()
-        self.encoder, self.decoder = encoder, decoder
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    def train_step(self, data):
-        with tf.GradientTape() as tape:
-            values = self.losses_of(data)
-        gradients = tape.gradient(values[0], self.trainable_weights)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-        return self.track(values)
-
-    def test_step(self, data):
-        return self.track(self.losses_of(data))
-
-    def track(self, values):
-        for tracker, value in zip(self.trackers.values(), values):
-            tracker.update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-
 class EveryEpoch(keras.callbacks.Callback):
     """Keep `reconstruct(images)` (by default the model's prediction) at the end of every epoch."""
 
@@ -216,8 +172,6 @@ class EveryEpoch(keras.callbacks.Callback):
 
 def epoch_grid(shown, frames, column_titles, title, name):
     """Test images on top, then one row of their reconstructions per epoch; returns the file name."""
-    import matplotlib.pyplot as plt
-
     rows = [shown] + list(frames)
     cols = len(shown)
     figure, axes = plt.subplots(len(rows), cols, figsize=(cols * 0.9, len(rows) * 0.95 + 0.6),

@@ -21,13 +21,22 @@ figures/conv_autoencoder_metrics.json.
 
 import os
 
-from common import (FASHION_CLASSES, MODELS, EveryEpoch, arguments, batches, epoch_grid,  # noqa: I001
-                    fashion_mnist, save, write_metrics)  # common before keras: it sets KERAS_HOME
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
+
+from common import (
+    FASHION_CLASSES,
+    MODELS,
+    EveryEpoch,
+    arguments,
+    batches,
+    epoch_grid,
+    fashion_mnist,
+    save,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # numbers in the code: as many as classes, small enough to plot and walk one by one

@@ -13,14 +13,13 @@ and figures/conv_vae_metrics.json.
 
 import os
 
-from common import (FASHION_CLASSES, MODELS, EveryEpoch, VAETraining, arguments, epoch_grid,  # noqa: I001
-                    fashion_mnist, save, write_metrics)  # common before keras: it sets KERAS_HOME
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 from keras import layers
+
+from common import FASHION_CLASSES, MODELS, EveryEpoch, arguments, epoch_grid, fashion_mnist, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # as the conv autoencoder, so that latent_space.py compares like with like
@@ -50,16 +49,27 @@ for filters in FILTERS[::-1]:  # mirrored
 decoder = keras.Model(code, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h), name="vae_decoder")
 
 
-class ConvVAE(VAETraining):
-    """The ELBO of a convolutional VAE; the training loop is VAETraining's (common.py)."""
+class ConvVAE(keras.Model):
+    """The conv VAE: call() draws a code and decodes it, compute_loss() is the ELBO. Keras's own
+    train_step takes the gradient of compute_loss (vae_dense.py writes that step out by hand)."""
 
-    def losses_of(self, x):
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        # Metrics kept as attributes are reported by fit and evaluate beside the loss.
+        self.reconstruction_term = keras.metrics.Mean(name="reconstruction")
+        self.kl_term = keras.metrics.Mean(name="kl")
+
+    def call(self, x):
         mean, log_sd = self.encoder(x)
         # Reparameterisation: z = mean + sd * eps, eps ~ N(0, I). The random draw is eps, which
         # depends on no weight, so z is a differentiable function of mean and log_sd and the
         # reconstruction error's gradient reaches the encoder through them.
         z = mean + tf.exp(log_sd) * tf.random.normal(tf.shape(mean))
-        rebuilt = self.decoder(z)
+        return mean, log_sd, self.decoder(z)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        mean, log_sd, rebuilt = y_pred
         # Both terms per image, as the ELBO has them: the reconstruction term sums the binary
         # cross-entropy over the 784 pixels (the log-likelihood of a Bernoulli image), the KL term
         # sums 0.5 (sd^2 + mean^2 - 1 - log sd^2) over the code dimensions. Summed like this they
@@ -69,7 +79,9 @@ class ConvVAE(VAETraining):
             keras.ops.binary_crossentropy(x, rebuilt), axis=(1, 2, 3)))  # element-wise, then summed
         kl = tf.reduce_mean(tf.reduce_sum(
             0.5 * (tf.exp(2 * log_sd) + tf.square(mean) - 1 - 2 * log_sd), axis=1))
-        return reconstruction + kl, reconstruction, kl
+        self.reconstruction_term.update_state(reconstruction)
+        self.kl_term.update_state(kl)
+        return reconstruction + kl
 
 
 # ---- training ----------------------------------------------------------------------------------

@@ -14,14 +14,13 @@ Reloads the models those two experiments saved in models/ (run them in the same 
 Writes figures/latent_space_*.png and figures/latent_space_metrics.json.
 """
 
-from common import (FASHION_CLASSES, arguments, fashion_mnist, image_rows, kit_bitmaps, save,  # noqa: I001
-                    saved_model, write_metrics)  # common before keras: it points KERAS_HOME at the data
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
 from sklearn.manifold import TSNE
+
+from common import FASHION_CLASSES, arguments, fashion_mnist, image_rows, kit_bitmaps, save, saved_model, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # first test images in the t-SNE (the exercise's number)

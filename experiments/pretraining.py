@@ -15,13 +15,12 @@ test set (10,000 Fashion-MNIST images; test.txt's 1,000):
 Writes figures/pretraining_*.png and figures/pretraining_metrics.json.
 """
 
-from common import (arguments, batches, fashion_mnist, kit_bitmaps, mean_sd, save, saved_model,  # noqa: I001
-                    write_metrics)  # common before keras: it points KERAS_HOME at the data
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
+
+from common import arguments, batches, fashion_mnist, kit_bitmaps, mean_sd, save, saved_model, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 LABELS_PER_CLASS = 10  # 100 labelled images in all

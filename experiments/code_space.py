@@ -1,0 +1,159 @@
+"""Do similar-looking digits sit close together in the thought vectors? Numbers for the assignment's claim.
+
+    python experiments/code_space.py            # runs task1.py and task2.py once each (about 2 minutes)
+    python experiments/code_space.py --quick    # the same on 600 training and 200 test images (tests)
+
+The assignment says a good autoencoder places the thought vectors "such that similar looking digits
+appear closer to each other". This runs the real task1.py and task2.py (unchanged, in a scratch
+folder, through runpy) and takes the trained encoders they leave behind, then measures, beside two
+references (the raw pixels, and PCA with 256 components fitted on the same training images):
+- k-nearest-neighbour digit accuracy: each test image gets the majority digit of its K nearest
+  training images in that space (Euclidean distance); a space where neighbours share the digit
+  scores high, with no classifier trained on it;
+- which digit pairs sit closest: how often a test image's nearest training neighbour is a given
+  other digit, counted for each pair in both directions;
+- a t-SNE map of the test codes with small image thumbnails drawn at some of the points (as in
+  scikit-learn's manifold example on digits), so a reader sees that neighbours look alike.
+Writes figures/code_space_*.png and figures/code_space_metrics.json.
+"""
+
+import os
+import runpy
+import tempfile
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE
+from sklearn.neighbors import KNeighborsClassifier
+
+from common import arguments, save, write_metrics
+from kit.scripts import REPO
+
+# ---- settings --------------------------------------------------------------------------------
+K = 5  # neighbours that vote: odd, small enough to stay local
+PAIRS = 3  # closest digit pairs listed per space
+THUMBNAIL_SPACING = 6.0  # a thumbnail is drawn only this far (t-SNE units) from those already drawn
+QUICK_IMAGES = (600, 200)  # training and test images in --quick mode
+
+args = arguments(__doc__, epochs=0)  # the task scripts' own epochs; --epochs is not used here
+
+
+# ---- data and codes: the task scripts themselves ---------------------------------------------------
+def run_task(script, folder):
+    """Run a task script in `folder` (as its working folder); return the globals it leaves behind."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return runpy.run_path(os.path.join(REPO, script), run_name="__main__")
+    finally:
+        os.chdir(here)
+
+
+def scratch_folder():
+    """A folder holding the kit's data files (the first few lines of each with --quick)."""
+    folder = tempfile.mkdtemp(prefix="code_space_")
+    for name, keep in zip(("dataset.txt", "test.txt"), QUICK_IMAGES):
+        with open(os.path.join(REPO, name)) as f:
+            lines = f.readlines()
+        with open(os.path.join(folder, name), "w") as f:
+            f.writelines(lines[:keep] if args.quick else lines)
+    return folder
+
+
+folder = scratch_folder()
+spaces, task_globals = {}, {}
+for task in ("task1", "task2"):
+    g = run_task(f"{task}.py", folder)
+    task_globals[task] = g
+    spaces[f"{task} thought vectors"] = (g["encoder"].predict(g["x_train"], verbose=0), g["thought_vectors"])
+x_train, y_train, x_test, y_test = (task_globals["task1"][k] for k in ("x_train", "y_train", "x_test", "y_test"))
+pca = PCA(256, svd_solver="full").fit(x_train)
+spaces["PCA-256 codes"] = (pca.transform(x_train), pca.transform(x_test))
+spaces["raw pixels"] = (x_train, x_test)
+
+
+# ---- measurements ------------------------------------------------------------------------------------
+def neighbour_facts(train_codes, test_codes):
+    """kNN accuracy, and the counts of each (digit, other digit) pair among nearest neighbours."""
+    knn = KNeighborsClassifier(K).fit(train_codes, y_train)
+    accuracy = float(knn.score(test_codes, y_test))
+    nearest = y_train[knn.kneighbors(test_codes, 1, return_distance=False)[:, 0]]
+    pairs = np.zeros((10, 10), int)
+    for truth, found in zip(y_test, nearest):
+        if truth != found:
+            pairs[min(truth, found), max(truth, found)] += 1
+    return accuracy, pairs
+
+
+facts = {name: neighbour_facts(*codes) for name, codes in spaces.items()}
+
+
+def closest_pairs(pairs):
+    """The PAIRS digit pairs whose images most often have each other as nearest neighbour."""
+    order = np.dstack(np.unravel_index(np.argsort(-pairs, axis=None), pairs.shape))[0][:PAIRS]
+    return [f"{i}-{j} ({pairs[i, j]})" for i, j in order if pairs[i, j] > 0]
+
+
+# ---- charts ----------------------------------------------------------------------------------------
+def tsne_with_thumbnails(codes, images, digits, title, name):
+    """t-SNE of the codes coloured by digit, with image thumbnails at well-spread points."""
+    points = TSNE(n_components=2, init="pca", perplexity=30).fit_transform(codes)
+    side = int(round(images.shape[1] ** 0.5))
+    figure, ax = plt.subplots(figsize=(9, 8))
+    for digit in range(10):
+        mine = digits == digit
+        ax.scatter(points[mine, 0], points[mine, 1], s=5, color=plt.cm.tab10(digit), label=str(digit))
+    shown = np.empty((0, 2))
+    for i in np.random.permutation(len(points)):
+        if len(shown) and np.min(np.sum((shown - points[i]) ** 2, axis=1)) < THUMBNAIL_SPACING**2:
+            continue
+        shown = np.vstack([shown, points[i]])
+        thumbnail = OffsetImage(images[i].reshape(side, side), cmap="gray_r", zoom=0.55)
+        ax.add_artist(AnnotationBbox(thumbnail, points[i], frameon=True, pad=0.05,
+                                     bboxprops={"edgecolor": plt.cm.tab10(digits[i]), "lw": 1.2}))
+    ax.set(title=title, xlabel="t-SNE 1", ylabel="t-SNE 2")
+    ax.legend(title="digit", markerscale=3, loc="center left", bbox_to_anchor=(1, 0.5))
+    return save(figure, name)
+
+
+maps = {task: tsne_with_thumbnails(spaces[f"{task} thought vectors"][1], x_test, y_test,
+                                   f"{task}: t-SNE of the test thought vectors, with some of the images",
+                                   f"code_space_{task}_tsne")
+        for task in ("task1", "task2")}
+
+# ---- metrics and reading -----------------------------------------------------------------------------
+ranked = sorted(facts, key=lambda n: -facts[n][0])
+task1_pairs = closest_pairs(facts["task1 thought vectors"][1])
+write_metrics("code_space", {
+    "title": "Thought vectors: do similar digits sit together?",
+    "question": "The assignment says a good autoencoder puts similar-looking digits close together in the "
+                "thought vectors. How close, measured?",
+    "settings": {"quick": args.quick, "k": K, "train_images": len(x_train), "test_images": len(x_test)},
+    "table": {"columns": ["space", "dimensions", f"{K}-nearest-neighbour digit accuracy %",
+                          f"closest digit pairs (nearest-neighbour mix-ups, top {PAIRS})"],
+              "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * facts[name][0]:.2f}",
+                        ", ".join(closest_pairs(facts[name][1]))] for name in facts]},
+    "figures": [{"file": maps["task1"], "caption": "t-SNE of task 1's test thought vectors; thumbnails show the "
+                                                   "images at some points, framed in their digit's colour."},
+                {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
+                                                   "classifier."}],
+    "reading": [
+        f"Ranked by {K}-nearest-neighbour accuracy: "
+        + ", ".join(f"{n} {100 * facts[n][0]:.2f}%" for n in ranked)
+        + ". No classifier is trained on any space: the number says how often an image's nearest training "
+        "images carry its digit, that is, how far 'close in the space' means 'same digit'.",
+        f"In task 1's thought vectors the digit pairs that most often neighbour each other are "
+        f"{', '.join(task1_pairs) or 'none'} (mix-ups of the nearest training image, both directions "
+        "counted); the thumbnails on the map show what those neighbours look like. The task 1 autoencoder "
+        "was never told the digits, so whatever grouping it has comes from appearance alone. Task 2's "
+        f"code, which also feeds a classifier, scores {100 * facts['task2 thought vectors'][0]:.2f}% against "
+        f"task 1's {100 * facts['task1 thought vectors'][0]:.2f}%: "
+        + ("the classifier pulled images of one digit closer together."
+           if facts["task2 thought vectors"][0] > facts["task1 thought vectors"][0] else
+           "here the classifier did not make neighbours more alike in digit."),
+    ],
+    "knn_accuracy": {name: f[0] for name, f in facts.items()},
+    "closest_pairs": {name: closest_pairs(f[1]) for name, f in facts.items()},
+})
