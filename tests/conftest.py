@@ -1,46 +1,20 @@
-"""Shared test helpers: instrumented end-to-end runs of the task scripts, starter/solution diffs."""
+"""Session fixtures: each task script's instrumented run, the experiments' quick runs, one report layout.
 
-import json
+Each is made once per session and only when a test asks for it; the helpers are in helpers.py.
+"""
+
 import os
 import subprocess
 import sys
 
 import pytest
 
-from kit.runs import REPO, headless_env, loader_from, scratch_with_data  # noqa: F401  (re-exported)
+from helpers import QuickExperiments, TaskRun
+from kit.runs import headless_env, read_json
+from kit.scripts import REPO
 
-INSTRUMENT = os.path.join(REPO, "tests", "instrument.py")
-
-
-def run_script(script, cwd, timeout=600):
-    """Run a repo script with cwd as its working folder; return the CompletedProcess."""
-    return subprocess.run(
-        [sys.executable, os.path.join(REPO, script)],
-        cwd=cwd, env=headless_env(), capture_output=True, text=True, timeout=timeout,
-    )
-
-
-class TaskRun:
-    """One instrumented end-to-end run of a task script (see tests/instrument.py)."""
-
-    def __init__(self, script, folder):
-        self.folder = scratch_with_data(str(folder))
-        report = os.path.join(self.folder, "instrument.json")
-        self.process = subprocess.run(
-            [sys.executable, INSTRUMENT, os.path.join(REPO, script), report],
-            cwd=self.folder, env=headless_env(), capture_output=True, text=True, timeout=900,
-        )
-        assert self.process.returncode == 0, self.process.stderr[-3000:]
-        with open(report) as f:
-            self.report = json.load(f)
-        self.stdout = self.process.stdout
-
-    def figure(self, name):
-        return os.path.join(self.folder, "figures", name)
-
-    def metrics(self, task):
-        with open(self.figure(f"{task}_metrics.json")) as f:
-            return json.load(f)
+EXPERIMENTS = ["task1_ablation", "code_space", "dense_variants", "vae_dense", "mse_vs_ce", "tsne_from_scratch",
+               "conv_autoencoder", "conv_vae", "latent_space", "pretraining"]
 
 
 @pytest.fixture(scope="session")
@@ -53,66 +27,33 @@ def task2_run(tmp_path_factory):
     return TaskRun("task2.py", tmp_path_factory.mktemp("task2"))
 
 
-def evaluation_block(script):
-    """The lines between the EVALUATION markers of a script."""
-    with open(os.path.join(REPO, script)) as f:
-        lines = f.read().splitlines()
-    start = [i for i, line in enumerate(lines) if line.startswith("# ==== EVALUATION")]
-    end = [i for i, line in enumerate(lines) if line.startswith("# ==== END OF EVALUATION")]
-    assert len(start) == 1 and len(end) == 1 and start[0] < end[0], f"{script}: markers missing"
-    return lines[start[0] : end[0] + 1]
+@pytest.fixture(scope="session")
+def experiments(tmp_path_factory):
+    """Quick runs of the experiments, Fashion-MNIST linked into a fresh Keras home (nothing cached)."""
+    return QuickExperiments(tmp_path_factory.mktemp("experiments"), tmp_path_factory.mktemp("keras_home"))
 
 
-def outside_todo_blocks(script):
-    """The starter's lines that are not part of a TODO block.
+class ReportLayout:
+    """report/build.py --from-work over the task runs and experiment runs the other tests made."""
 
-    A TODO block starts at a line that says TODO and runs to its `sys.exit("starter/...")` line
-    or, for the docstring's TODO paragraph, to the next blank line.
-    """
-    with open(os.path.join(REPO, script)) as f:
-        lines = f.read().splitlines()
-    kept, inside = [], False
-    for line in lines:
-        if "TODO" in line:
-            inside = True
-        if not inside:
-            kept.append(line)
-        elif not line.strip() or line.startswith('sys.exit("starter/'):
-            inside = False
-    return kept
-
-
-def assert_only_todo_blocks_changed(starter, solution):
-    """Every starter line outside its TODO blocks is in the solution, in the same order."""
-    with open(os.path.join(REPO, solution)) as f:
-        remaining = iter(f.read().splitlines())
-    kept = outside_todo_blocks(starter)
-    missing = [line for line in kept if line not in remaining]  # `in` consumes: keeps the order
-    assert not missing, f"{solution} changed or moved starter lines, first: {missing[:1]}"
-
-
-class ReportBuild:
-    """One smoke build of the report: `report/build.py --runs 1 --quick` into a scratch folder."""
-
-    def __init__(self, folder):
+    def __init__(self, folder, task_runs, experiments):
         self.work = os.path.join(str(folder), "work")
+        os.makedirs(self.work)
+        for task, run in task_runs.items():
+            os.symlink(run.folder, os.path.join(self.work, f"{task}-1"))
+        os.symlink(experiments.folder, os.path.join(self.work, "experiments"))
         self.pdf = os.path.join(str(folder), "report.pdf")
         self.process = subprocess.run(
-            [sys.executable, os.path.join(REPO, "report", "build.py"), "--runs", "1", "--quick",
+            [sys.executable, os.path.join(REPO, "report", "build.py"), "--from-work", "--quick",
              "--out", self.pdf, "--work", self.work],
-            cwd=str(folder), env=headless_env(), capture_output=True, text=True, timeout=1800,
+            cwd=str(folder), env=headless_env(), capture_output=True, text=True, timeout=900,
         )
         assert self.process.returncode == 0, self.process.stderr[-3000:]
-        with open(os.path.splitext(self.pdf)[0] + ".json") as f:
-            self.data = json.load(f)
-
-    def experiment(self, name):
-        """An experiment's metrics JSON and the folder holding its figures."""
-        folder = os.path.join(self.work, "experiments", "figures")
-        with open(os.path.join(folder, f"{name}_metrics.json")) as f:
-            return json.load(f), folder
+        self.data = read_json(os.path.splitext(self.pdf)[0] + ".json")
 
 
 @pytest.fixture(scope="session")
-def report_build(tmp_path_factory):
-    return ReportBuild(tmp_path_factory.mktemp("report"))
+def report_build(tmp_path_factory, task1_run, task2_run, experiments):
+    for name in EXPERIMENTS:
+        experiments.metrics(name)
+    return ReportLayout(tmp_path_factory.mktemp("report"), {"task1": task1_run, "task2": task2_run}, experiments)

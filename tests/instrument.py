@@ -1,6 +1,6 @@
 """Run a task script as __main__ under spies and write what they saw to a JSON file.
 
-    python tests/instrument.py SCRIPT REPORT.json
+    python tests/instrument.py REPORT.json SCRIPT
 
 The spies do not change what the script computes:
 - a Python audit hook logs every file the process opens (builtins.open, io.open, os.open, ...), so
@@ -16,7 +16,7 @@ import random
 import runpy
 import sys
 
-script, report_path = sys.argv[1], sys.argv[2]
+report_path, script = sys.argv[1], sys.argv[2]
 events = []
 
 
@@ -30,12 +30,12 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 
-import numpy as np  # noqa: E402  (after the hook, so nothing below escapes it)
-import tensorflow as tf  # noqa: E402
-import keras  # noqa: E402
+import keras  # noqa: E402  (after the hook, so nothing below escapes it)
+import numpy as np  # noqa: E402  (likewise)
+import tensorflow as tf  # noqa: E402  (likewise)
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kit.graph import activation, producer, skips_thought_vector  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit
+from kit.graph import activation, producer, skips_thought_vector  # noqa: E402  (needs the line above)
 
 
 def spy(owner, name, label):
@@ -82,12 +82,28 @@ def describe(g):
         "decoder_activation": activation(g["decoder"]),
         "optimizer": type(trained.optimizer).__name__,
     }
+    facts.update(tied_weights(g["encoder"], g["decoder"], thought.units))
     if isinstance(trained.output, dict):
         facts["outputs"] = sorted(trained.output)
         digit = trained.output["digit"]
         facts["digit_skips_thought_vector"] = skips_thought_vector(digit)
         facts["digit_activation"] = activation(producer(digit)[0])
     return facts
+
+
+def tied_weights(encoder, decoder, units):
+    """Change the encoder's kernel (zero it) and see whether the decoder's output changes with it.
+
+    With a zero encoder kernel, a decoder that reads that same matrix gives every code the same
+    output (its biases alone); an untied decoder would still tell two codes apart.
+    """
+    codes = np.random.uniform(-1, 1, size=(2, units)).astype("float32")
+    before = np.asarray(decoder(codes))
+    kernel = encoder.get_layer("thought_vector").kernel
+    kernel.assign(np.zeros(kernel.shape, dtype="float32"))
+    after = np.asarray(decoder(codes))
+    return {"decoder_tells_codes_apart": not np.allclose(before[0], before[1]),
+            "decoder_follows_zeroed_encoder_kernel": bool(np.allclose(after[0], after[1]))}
 
 
 def write(extra=None):

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import REPO
+from kit.scripts import REPO
 
 LINE = re.compile(r"^[0-9]\t[01]{28}(-[01]{28}){27}$")
 

@@ -5,10 +5,11 @@ import os
 import numpy as np
 import pytest
 
-from conftest import loader_from, run_script
+from helpers import run_script
+from kit.scripts import REPO, loader_from
 
 SCRIPTS = [s for s in ("task1.py", "starter/task1.py", "task2.py", "starter/task2.py")
-           if os.path.exists(os.path.join(os.path.dirname(os.path.dirname(__file__)), s))]
+           if os.path.exists(os.path.join(REPO, s))]
 GOOD = "3\t" + "-".join(["0110"] * 4)  # a 4x4 image in the course format
 
 BAD = [
@@ -72,8 +73,10 @@ def test_good_file_in_all_accepted_spellings(load_bitmaps, tmp_path, monkeypatch
     dashed = GOOD + "\n" + "9\t" + "-".join(["1000", "0100", "0010", "0001"]) + "\n"
     plain = dashed.replace("-", "")
     windows = dashed.replace("\n", "\r\n").rstrip("\r\n")  # CRLF, no final newline
+    with_bom = "\ufeff" + dashed  # as Windows editors save UTF-8
+    trailing = dashed.replace("\n", " \t \n")  # whitespace at the end of each line
     results = []
-    for i, text in enumerate((dashed, plain, windows)):
+    for i, text in enumerate((dashed, plain, windows, with_bom, trailing)):
         (tmp_path / f"{i}.txt").write_bytes(text.encode())
         results.append(load_bitmaps(f"{i}.txt"))
     for x, y in results:
@@ -92,3 +95,15 @@ def test_whole_script_exits_2_with_one_line(script, tmp_path):
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1] == "dataset.txt:2: expected rows of 4 pixels joined by '-'"
     assert not (tmp_path / "figures").exists()
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if not s.startswith("starter")])
+def test_too_few_images_to_split_stops_with_one_line(script, tmp_path):
+    """5 images leave no validation image (10% of 5 rounds to 0): say so, don't train on nothing."""
+    (tmp_path / "dataset.txt").write_text((GOOD + "\n") * 5)
+    (tmp_path / "test.txt").write_text(GOOD + "\n")
+    done = run_script(script, tmp_path, timeout=300)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "dataset.txt: 5 images are too few to keep 10% for validation and train on the rest")

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 HEADINGS = ["Summary", "Task 1: a dense autoencoder", "Settings and the reason for each",
             "Regularisation and what it bought", "t-SNE of the thought vectors",
             "Task 2: autoencoder and classifier, one thought vector", "Loss weighting",
-            "Confusion matrix", "How the classifier changed the thought vectors", "Bonus experiments",
+            "Does the second task help?", "Confusion matrix", "How the classifier changed the thought vectors",
+            "Bonus experiments",
             "How to reproduce"]
 
 
@@ -48,6 +49,8 @@ def test_summary_table_prints_the_numbers_of_the_runs_it_read(report_build):
     baselines = report_build.data["baselines"]
     assert f"{baselines['pca256']['pixel_accuracy']:.2%}" in first_page
     assert f"{baselines['logistic']['digit_accuracy']:.2%}" in first_page
+    assert f"{baselines['svc']['digit_accuracy']:.2%}" in first_page
+    assert f"{baselines['digits_only'][0]['digit_accuracy']:.2%}" in first_page  # one run: its mean
     assert "97.00%" in first_page  # the assignment's bar beside them
 
 
@@ -61,5 +64,18 @@ def test_settings_tables_come_from_the_scripts(report_build):
     settings = report_build.data["settings"]
     names = {row[0] for row in settings["task1"]}
     assert {"EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "L2_ENCODER", "MAX_SHIFT", "THOUGHT_VECTOR"} <= names
+    assert not names & {"START", "PIXELS", "SIDE"}  # computed, not chosen
     assert "DIGIT_LOSS_WEIGHT" in {row[0] for row in settings["task2"]}
-    assert all(reason for _, _, reason in settings["task1"])  # every setting has its reason
+    assert all(reason for _, _, reason in settings["task1"] + settings["task2"])  # every setting has its reason
+
+
+def test_settings_are_read_from_the_assignments_themselves(tmp_path, monkeypatch):
+    """The reader takes literal UPPER_CASE assignments and the comment on their line, nothing else."""
+    from kit import scripts
+
+    (tmp_path / "t.py").write_text("import time\nSTART = time.time()  # not a setting\n"
+                                   "EPOCHS = 80  # passes\nRATE = (1e-3, 2)  # a tuple\nlower = 1  # no\n"
+                                   "SIDE = int(EPOCHS ** 0.5)  # computed\n")
+    monkeypatch.setattr(scripts, "REPO", str(tmp_path))
+    assert scripts.settings_of("t.py") == [("EPOCHS", "80", "passes"), ("RATE", "(1e-3, 2)", "a tuple")]
+    assert scripts.setting("t.py", "RATE") == (1e-3, 2)

@@ -1,9 +1,8 @@
 """What task2.py adds: a digit classifier that reads only the shared thought vector."""
 
-import os
 import re
 
-from test_tasks import result
+from helpers import is_png, result
 
 
 def test_digit_accuracy_is_printed_and_good(task2_run):
@@ -32,8 +31,7 @@ def test_both_heads_have_training_and_validation_curves(task2_run):
 
 
 def test_confusion_matrix_is_saved(task2_run):
-    path = task2_run.figure("task2_confusion.png")
-    assert os.path.getsize(path) > 10_000
+    assert is_png(task2_run.figure("task2_confusion.png"), least=10_000)
     assert re.search(r"^digit accuracy: \d+\.\d\d%$", task2_run.stdout, flags=re.M)
 
 
