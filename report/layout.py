@@ -12,6 +12,7 @@ from PIL import Image
 
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
 CELL_PADDING = 2.2  # mm a table cell needs beside its text
+SHRINK_TO_FIT = 0.7  # a figure that misses the page by less than 30% is shrunk to fit, not moved on
 
 
 class Report(FPDF):
@@ -96,12 +97,7 @@ class Report(FPDF):
 
     def figure(self, path, caption, width=None, heading=None):
         """An image (scaled to the text width, or `width` mm) kept on one page with its caption."""
-        width = min(width or self.epw, self.epw)
-        with Image.open(path) as image:
-            height = width * image.height / image.width
-        room = self.h - self.b_margin - self.t_margin - 20
-        if height > room:  # taller than a page: shrink it rather than leave it cut
-            width, height = width * room / height, room
+        width, height = self.figure_size(path, width, heading)
         if heading:
             self.heading(heading, 2, keep=height + 14)
         elif self.get_y() + height + 14 > self.h - self.b_margin:
@@ -110,3 +106,22 @@ class Report(FPDF):
         self.set_font("DejaVu", "I", 8.5)
         self.multi_cell(0, 4.4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
         self.ln(3)
+
+    def fits_here(self, path, width=None):
+        """Whether the image (shrunk a little if need be) and its caption fit on what is left of this page."""
+        return self.get_y() + self.figure_size(path, width)[1] + 14 <= self.h - self.b_margin
+
+    def figure_size(self, path, width=None, heading=None):
+        """(width, height) in mm the image gets here: `width` or the text width, never taller than a page,
+        and shrunk to fit the rest of this page when it misses by little."""
+        width = min(width or self.epw, self.epw)
+        with Image.open(path) as image:
+            height = width * image.height / image.width
+        room = self.h - self.b_margin - self.t_margin - 20
+        if height > room:  # taller than a page: shrink it rather than leave it cut
+            width, height = width * room / height, room
+        # What is left on this page for the image, after its heading (if any) and its caption.
+        left = self.h - self.b_margin - self.get_y() - 14 - (14 if heading else 0)
+        if height > left >= SHRINK_TO_FIT * height:  # nearly fits: a little smaller beats a half-empty page
+            width, height = width * left / height, left
+        return width, height
