@@ -2,9 +2,9 @@
 
 Model solution: the provided starter with its TODO blocks filled in. The task1 autoencoder
 (256 tanh units, decoder tied to the encoder's matrix, sigmoid output, binary cross-entropy, Adam,
-centred inputs, random shifts + L2) plus a small classifier on the thought vector (64 ReLU units
-with dropout, softmax); training images are also turned a little, and the digit loss is weighted
-so that naming the digit shapes the shared code without spoiling the drawing.
+centred inputs, random shifts + L2) plus a small classifier on the thought vector (64 ReLU units,
+softmax); training images are also turned a little, and the digit loss is weighted so that naming
+the digit shapes the shared code without spoiling the drawing.
 
 Run from the folder that holds dataset.txt and test.txt, with no arguments:
 
@@ -53,15 +53,14 @@ VALIDATION_SHARE = 0.1  # the last 10% of dataset.txt watches over-fitting; test
 THOUGHT_VECTOR = 256  # fixed by the assignment: 256 units with tanh
 DIGITS = 10  # classes of the softmax output
 
-EPOCHS = 80  # passes over x_train: as many as fit the 60 s budget for the whole script
+EPOCHS = 60  # passes over x_train, as in task1: at this step 60 did as well as 80 at 3e-3 (validation)
 BATCH_SIZE = 64  # images per Adam step, as in task1
-LEARNING_RATE = 3e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
+LEARNING_RATE = 5e-3  # Adam's starting step, cosine-decayed to 0 so the last epochs settle
 L2_ENCODER = 1e-5  # weight decay on the shared kernel, as in task1
 MAX_SHIFT = 2  # pixels each training batch is moved at random, input and target alike
 MAX_ROTATION = 0.03  # and turned by up to 3% of a full turn (11 degrees): slant varies by writer
 CLASSIFIER_HIDDEN = 64  # ReLU units between thought vector and softmax: 17,098 weights, within 220k
-DROPOUT = 0.3  # share of the classifier's inputs and hidden units dropped while training
-DIGIT_LOSS_WEIGHT = 0.05  # weight of the digit loss beside the pixel loss: see compile() below
+DIGIT_LOSS_WEIGHT = 0.03  # weight of the digit loss beside the pixel loss: see compile() below
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,12 +185,11 @@ decoder = keras.Model(latent_input, pixels, name="decoder")
 
 # The classifier reads only the thought vector: whatever it needs to name the digit must already be
 # there, which is the point of sharing it. One hidden layer: a softmax straight on the code named
-# 95.3% of the validation digits, this one 95.5-97.5% (one run each, weights 0.03-0.1). Dropout,
-# because it learns the 3,600 training digits to 99.9% without it.
+# 95.3% of the validation digits, this one 95.5-97.5% (one run each, weights 0.03-0.1). No dropout:
+# with turned and shifted images it cost validation digits (digit weight 0.03: dropout 0.1 96.8%,
+# none 97.75%; weight 0.05: 0.3 95.9%, 0.1 96.6%, none 97.1%; means of 2-4 runs).
 code_input = keras.Input(shape=(THOUGHT_VECTOR,), name="code")
-hidden = layers.Dropout(DROPOUT, name="drop_code")(code_input)
-hidden = layers.Dense(CLASSIFIER_HIDDEN, activation="relu", name="hidden")(hidden)
-hidden = layers.Dropout(DROPOUT, name="drop_hidden")(hidden)
+hidden = layers.Dense(CLASSIFIER_HIDDEN, activation="relu", name="hidden")(code_input)
 probabilities = layers.Dense(DIGITS, activation="softmax", name="probabilities")(hidden)
 classifier = keras.Model(code_input, probabilities, name="classifier")
 
@@ -202,8 +200,9 @@ steps = EPOCHS * int(np.ceil(len(x_train) / BATCH_SIZE))
 # so at equal weight the digit loss dominates the gradient reaching the shared encoder. Adam
 # scales each weight's step by its own gradient, so the weight hardly slows the classifier's own
 # layers; what it sets is how hard naming digits pulls on the code against drawing it. Measured
-# on the validation split (one run each, 80 epochs, hidden layer and dropout 0.3): weight 0.1 gave
-# 99.64% pixels / 96.25% digits; 0.05 gave 99.81% / 96.25%, and with the rotations 99.84% / 97.25%.
+# on the validation split (validation loss of the pixels / digits named, mean of 2-4 runs, 60
+# epochs, no dropout): weight 0.05 gave 0.0059 / 97.1%; 0.03 gave 0.0046 / 97.75%. With dropout
+# 0.3, 0.1 gave 0.0133 / 95.6%: pulling harder on the code spoils the drawing and names no more.
 model.compile(
     optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
     loss={"reconstruction": "binary_crossentropy", "digit": "sparse_categorical_crossentropy"},

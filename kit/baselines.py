@@ -57,7 +57,7 @@ def svc(x, y, x_test, y_test):
 def digits_only(x, y, x_test, y_test, quick=False):
     """task2's encoder and classifier trained on the digit loss alone, with task2's settings.
 
-    The validation split, centring, classifier, dropout, shifts and turns, optimiser, schedule and
+    The validation split, centring, classifier, shifts and turns, optimiser, schedule and
     epochs are task2.py's (read from its source); the decoder and the reconstruction loss are left out.
     """
     import keras
@@ -77,9 +77,7 @@ def digits_only(x, y, x_test, y_test, quick=False):
     centred = layers.Normalization(mean=x_train.mean(axis=0), variance=np.ones(pixels))(image)
     code = layers.Dense(task2("THOUGHT_VECTOR"), activation="tanh",
                         kernel_regularizer=keras.regularizers.L2(task2("L2_ENCODER")))(centred)
-    hidden = layers.Dropout(task2("DROPOUT"))(code)
-    hidden = layers.Dense(task2("CLASSIFIER_HIDDEN"), activation="relu")(hidden)
-    hidden = layers.Dropout(task2("DROPOUT"))(hidden)
+    hidden = layers.Dense(task2("CLASSIFIER_HIDDEN"), activation="relu")(code)
     model = keras.Model(image, layers.Dense(10, activation="softmax")(hidden))
     steps = epochs * int(np.ceil(len(x_train) / task2("BATCH_SIZE")))
     schedule = keras.optimizers.schedules.CosineDecay(task2("LEARNING_RATE"), steps)
