@@ -23,6 +23,7 @@ import glob
 import os
 import subprocess
 import sys
+import time
 
 import matplotlib
 
@@ -61,6 +62,9 @@ def main():
                {**build, "results": results, "baselines": fitted, "experiments": experiments,
                 "settings": {task: settings_of(f"{task}.py") for task in TASKS}, "headings": headings})
     print(f"wrote {args.out} ({len(headings)} headings)")
+    timed = [e["seconds"] for e in experiments.values() if e.get("seconds")]
+    if timed:
+        print(f"experiments: {len(timed)} runs, {sum(timed) / 60:.1f} minutes in all")
     print(f"\nBenchmark of {build['date']} on {build['machine']}, {build['runs']} runs each:\n")
     print(markdown_table(results, fitted))
 
@@ -121,15 +125,17 @@ def collect_task_runs(args):
 # Step 3: the experiments
 # ---------------------------------------------------------------------------------------------
 def collect_experiments(args):
-    """{name: its metrics JSON} for every experiment: run now in <work>/experiments, or read from there."""
+    """{name: its metrics JSON and run time} for every experiment: run now in <work>/experiments, or read
+    from there (the run times are kept in <work>/experiments/seconds.json)."""
     folder = os.path.join(args.work, "experiments")
     names = experiment_names()
+    timings = os.path.join(folder, "seconds.json")
     if not args.from_work:
         os.makedirs(folder, exist_ok=True)
-        for name in names:
-            run_experiment(name, folder, args.quick)
+        write_json(timings, {name: run_experiment(name, folder, args.quick) for name in names})
+    seconds = read_json(timings) if os.path.exists(timings) else {}
     found = {name: os.path.join(folder, "figures", f"{name}_metrics.json") for name in names}
-    return {name: dict(read_json(path), folder=os.path.join(folder, "figures"))
+    return {name: dict(read_json(path), folder=os.path.join(folder, "figures"), seconds=seconds.get(name))
             for name, path in found.items() if os.path.exists(path)}
 
 
@@ -142,12 +148,15 @@ def experiment_names():
 
 
 def run_experiment(name, folder, quick):
-    """Run experiments/<name>.py with `folder` as its working folder; stop the build if it fails."""
+    """Run experiments/<name>.py with `folder` as its working folder; its wall time in seconds. Stops the
+    build if it fails."""
     print(f"experiment {name}{' (quick)' if quick else ''} ...", flush=True)
     command = [sys.executable, os.path.join(REPO, "experiments", f"{name}.py")] + (["--quick"] if quick else [])
+    start = time.time()
     done = subprocess.run(command, cwd=folder, env=headless_env(), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"experiments/{name}.py failed:\n{done.stderr[-3000:]}")
+    return time.time() - start
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +172,8 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     task2_section(pdf, runs["task2"], results["task2"], shown, fitted, work)
     bonus = sorted(set(experiments) - {"task1_ablation"},  # the ablation is part of task 1's section
                    key=lambda k: READING_ORDER.index(k) if k in READING_ORDER else len(READING_ORDER))
-    experiments_section(pdf, {k: experiments[k] for k in bonus}, build["quick"])
+    seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
+    experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
     reproduce_section(pdf, build["runs"])
     pdf.output(out)
     return pdf.headings
@@ -395,13 +405,17 @@ def second_task_text(result, fitted):
 
 
 # ---- bonus experiments and reproduction --------------------------------------------------------
-def experiments_section(pdf, experiments, quick):
+def experiments_section(pdf, experiments, seconds, quick):
     if not experiments:
         return
     pdf.heading("Bonus experiments")
     note = " (in --quick mode: tiny settings, numbers not meaningful)" if quick else ""
     pdf.para("Each experiment is one standalone file in experiments/, runnable with no arguments; its "
              f"numbers and charts below come from the run made for this report{note}.")
+    if seconds:
+        pdf.para(f"Wall time of the experiments' runs (the task 1 ablation included), one after another on this "
+                 f"machine: {sum(seconds.values()) / 60:.1f} minutes in all ("
+                 + ", ".join(f"{name} {s / 60:.1f}" for name, s in seconds.items()) + ").")
     for name, e in experiments.items():
         pdf.heading(f"{e['title']} (experiments/{name}.py)", 2)
         if e.get("question"):
