@@ -75,7 +75,7 @@ def train(loss, optimizer, init_sd):
     outcome = {"val_pixels": history["val_pixels"], "early": snapshot.early,
                "final": model.predict(x_test[first], verbose=0),
                "test": pixel_accuracy(model.predict(x_test, verbose=0), x_test)}
-    print(f"{loss}, {optimizer.name} step {float(optimizer.learning_rate):g}, N(0, {init_sd}): "
+    print(f"{loss}, {type(optimizer).__name__} step {float(optimizer.learning_rate):g}, N(0, {init_sd}): "
           f"validation {outcome['val_pixels'][-1]:.2%}, test {outcome['test']:.2%}")
     return outcome
 
@@ -121,6 +121,13 @@ def gap(outcomes):
     return 100 * (outcomes["cross-entropy"]["test"] - outcomes["MSE"]["test"])
 
 
+def stage(outcome):
+    """Where a network stands against the mean image (predicting it everywhere), in words."""
+    points = 100 * (outcome["test"] - mean_image)
+    return ("still at the mean image" if abs(points) < 0.5 else
+            f"{points:.1f} points past the mean image" if points > 0 else f"{-points:.1f} points below the mean image")
+
+
 def who_leads(outcomes):
     g = gap(outcomes)
     return f"cross-entropy leads by {g:.2f} points" if g > 0 else f"MSE leads by {-g:.2f} points"
@@ -151,9 +158,10 @@ write_metrics("mse_vs_ce", {
         f"mean training image everywhere scores {mean_image:.2%}: a network near that number has not left "
         "the blurred average yet, as the step-1 rows of the table show.",
         f"From N(0, {SATURATED_SD}) weights most sigmoids start saturated, where a (1 - a) is near 0: MSE "
-        f"reaches {saturated['MSE']['test']:.2%}, cross-entropy {saturated['cross-entropy']['test']:.2%}; "
-        f"{who_leads(saturated)}. The output layer's slope factor is the one cross-entropy cancels; the "
-        "hidden sigmoids' factors slow both losses alike.",
+        f"reaches {saturated['MSE']['test']:.2%} ({stage(saturated['MSE'])}), cross-entropy "
+        f"{saturated['cross-entropy']['test']:.2%} ({stage(saturated['cross-entropy'])}); {who_leads(saturated)}. "
+        "The output layer's slope factor is the one cross-entropy cancels; the hidden sigmoids' factors slow "
+        "both losses alike.",
         f"Adam (step {ADAM_STEP:g}) divides each weight's step by the running size of its own gradient, which "
         f"cancels most of the a (1 - a) factor that hurts MSE: MSE {adam['MSE']['test']:.2%}, cross-entropy "
         f"{adam['cross-entropy']['test']:.2%}; {who_leads(adam)}, against {abs(gap(sgd)):.2f} points under "
