@@ -165,25 +165,27 @@ rows = [[data, name, mean_sd(scores[name]), f"{100 * min(scores[name]):.2f} - {1
 def reading(data, scores, pool):
     """What the numbers of one data set say, computed from them."""
     mean = {name: 100 * np.mean(scores[name]) for name in SET_UPS}
-    sd = max(100 * np.std(scores[name], ddof=1) if len(scores[name]) > 1 else 0.0 for name in SET_UPS)
     ranked = sorted(SET_UPS, key=lambda n: -mean[n])
     best_pretrained = max(("pretrained, frozen", "pretrained, fine-tuned", "pretrained 10-number code"),
                           key=lambda n: mean[n])
-    gain = mean[best_pretrained] - mean["from scratch"]
-    verdict = (f"more than the largest spread across draws ({sd:.1f} points): pretraining helps here"
-               if gain > sd else
-               f"no more than the spread across draws ({sd:.1f} points): no clear help from pretraining here"
-               if gain > -sd else "pretraining hurts here")
-    # Every set-up learns from the same 100 images in a draw, so the draws pair up: count the wins.
+    # Every set-up learns from the same 100 images in a draw, so the draws pair up: the verdict weighs the
+    # per-draw differences, not the spread of either set-up across draws (which mostly measures the draws).
     paired = 100 * (np.array(scores[best_pretrained]) - np.array(scores["from scratch"]))
-    wins = int(np.sum(paired > 0))
+    gain, wins = float(paired.mean()), int(np.sum(paired > 0))
+    sd = float(paired.std(ddof=1)) if len(paired) > 1 else 0.0
+    verdict = ("from one draw, too few to judge" if len(paired) < 2 else
+               f"ahead in {wins} of {len(paired)} draws, by {gain:+.1f} ± {sd:.1f} points: pretraining helps here"
+               if gain > sd else
+               f"ahead in {wins} of {len(paired)} draws, by {gain:+.1f} ± {sd:.1f} points: no clear help from "
+               "pretraining here" if gain > -sd else
+               f"behind in {len(paired) - wins} of {len(paired)} draws, by {gain:+.1f} ± {sd:.1f} points: "
+               "pretraining hurts here")
     architecture = mean["random, frozen"] - mean["from scratch"]
     return (f"{data} ({pool} unlabelled images for pretraining), ranked by mean test accuracy: "
             + ", ".join(f"{n} {mean[n]:.1f}%" for n in ranked)
-            + f". The best pretrained set-up ({best_pretrained}) is {gain:+.1f} points from training from "
-            f"scratch, {verdict}; drawn for draw (both learn from the same 100 images) it is ahead in {wins} of "
-            f"{len(paired)} draws. Untrained frozen convolutions score {architecture:+.1f} points against from "
-            "scratch: "
+            + f". The best pretrained set-up ({best_pretrained}) against training from scratch, draw for draw "
+            f"(both learn from the same 100 images): {verdict}. Untrained frozen convolutions score "
+            f"{architecture:+.1f} points against from scratch: "
             + ("what the pretrained convolutions add comes from pretraining, not from the architecture alone."
                if architecture < 0 else "part of any difference is the architecture, not the pretraining."))
 

@@ -372,7 +372,7 @@ def task2_section(pdf, runs, result, shown, fitted, work):
              "comment in task2.py lists the trials.")
     pdf.heading("Does the second task help?", 2)
     pdf.para(second_task_text(result, fitted))
-    pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=110,
+    pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=95,
                heading="Confusion matrix")
     pdf.figure(side_by_side(chart(shown["task1"], "tsne"), chart(shown["task2"], "tsne"), work),
                "t-SNE of the test thought vectors: task 1 (left), task 2 (right).",
