@@ -159,8 +159,8 @@ codes = ", ".join(f"{v} {mean_of(v, 'mean_activation'):.3f} seed's, {mean_of(f'{
                   "tuned" for v in losers)
 losers_reading = (
     (f"Where the seed's recipe stays ahead ({', '.join(losers)}), look at the codes (mean code activation {codes}): "
-     + ("fed by ReLU layers, the tuned sigmoid code units are driven towards 1, where a unit saturates and tells "
-        "images apart less; fixes for slow gradients do not help a code that has lost its range."
+     + ("fed by ReLU layers, the tuned sigmoid code units sit higher, nearer saturation at 1, where a unit tells "
+        "images apart less; fixes for slow gradients do not help a code that is losing its range."
         if all(mean_of(f"{v}, tuned", "mean_activation") > mean_of(v, "mean_activation") for v in losers) else
         "the tuned recipe's fixes for slow gradients buy nothing there at these settings.")
      + (" The sparsity penalty holds the tuned sparse code down, and that row is where tuning wins; but its code "
