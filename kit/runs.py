@@ -41,16 +41,15 @@ def scratch_with_data(folder):
     return folder
 
 
-def run_task(script, folder, wrapper=(), timeout=900):
+def run_task(script, folder, timeout=900):
     """Run a task script in a scratch folder; return its metrics JSON plus whole-process wall time.
 
-    `wrapper` is put between the interpreter and the script (the tests' instrument.py). The folder
-    keeps what a later report layout reads: figures/, run.json (the metrics as measured) and
-    stdout.txt (what the script printed).
+    The folder keeps what a later report layout reads: figures/, run.json (the metrics as
+    measured) and stdout.txt (what the script printed).
     """
     scratch_with_data(folder)
     task = os.path.splitext(os.path.basename(script))[0]
-    command = [sys.executable, *wrapper, os.path.join(REPO, script)]
+    command = [sys.executable, os.path.join(REPO, script)]
     start = time.time()
     done = subprocess.run(command, cwd=folder, env=headless_env(), capture_output=True, text=True, timeout=timeout)
     wall = time.time() - start

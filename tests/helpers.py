@@ -5,10 +5,10 @@ import re
 import subprocess
 import sys
 
-from kit.runs import headless_env, read_json, run_task
+from kit.grading import grade_task
+from kit.runs import headless_env, read_json, write_json
 from kit.scripts import REPO
 
-INSTRUMENT = os.path.join(REPO, "tests", "instrument.py")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -32,19 +32,23 @@ def is_png(path, least=5_000):
 
 
 class TaskRun:
-    """One instrumented end-to-end run of a task script (see tests/instrument.py).
+    """One graded run of a kit task script: grade.py's checks (kit/grading.py), sandboxed where bwrap is.
 
-    It runs through kit.runs.run_task, as the benchmark does, so its folder is laid out as a
-    report build's task runs are (figures/, run.json, stdout.txt) and the report test reuses it.
+    The run folder is kept and laid out as a report build's task runs are (figures/, run.json,
+    stdout.txt), so the report test reuses it.
     """
 
     def __init__(self, script, folder):
         self.folder = str(folder)
-        report = os.path.join(self.folder, "instrument.json")
-        self.metrics_json = run_task(script, self.folder, wrapper=(INSTRUMENT, report))
-        self.report = read_json(report)
-        with open(os.path.join(self.folder, "stdout.txt")) as f:
-            self.stdout = f.read()
+        task = os.path.splitext(script)[0]
+        self.record = grade_task(os.path.join(REPO, script), task, REPO, os.path.join(REPO, "starter", script),
+                                 keep=self.folder)
+        self.stdout = self.record["log"]
+        assert self.record["checks"]["crashed"]["ok"], self.stdout[-3000:]
+        metrics = dict(read_json(self.figure(f"{task}_metrics.json")), wall_s=self.record["wall_s"])
+        write_json(os.path.join(self.folder, "run.json"), metrics)
+        with open(os.path.join(self.folder, "stdout.txt"), "w") as f:
+            f.write(self.stdout)
 
     def figure(self, name):
         return os.path.join(self.folder, "figures", name)
@@ -78,41 +82,3 @@ class QuickExperiments:
 
     def figure(self, file):
         return os.path.join(self.folder, "figures", file)
-
-
-def evaluation_block(script):
-    """The lines between the EVALUATION markers of a script."""
-    with open(os.path.join(REPO, script)) as f:
-        lines = f.read().splitlines()
-    start = [i for i, line in enumerate(lines) if line.startswith("# ==== EVALUATION")]
-    end = [i for i, line in enumerate(lines) if line.startswith("# ==== END OF EVALUATION")]
-    assert len(start) == 1 and len(end) == 1 and start[0] < end[0], f"{script}: markers missing"
-    return lines[start[0] : end[0] + 1]
-
-
-def outside_todo_blocks(script):
-    """The starter's lines that are not part of a TODO block.
-
-    A TODO block starts at a line that says TODO and runs to its `sys.exit("starter/...")` line
-    or, for the docstring's TODO paragraph, to the next blank line.
-    """
-    with open(os.path.join(REPO, script)) as f:
-        lines = f.read().splitlines()
-    kept, inside = [], False
-    for line in lines:
-        if "TODO" in line:
-            inside = True
-        if not inside:
-            kept.append(line)
-        elif not line.strip() or line.startswith('sys.exit("starter/'):
-            inside = False
-    return kept
-
-
-def assert_only_todo_blocks_changed(starter, solution):
-    """Every starter line outside its TODO blocks is in the solution, in the same order."""
-    with open(os.path.join(REPO, solution)) as f:
-        remaining = iter(f.read().splitlines())
-    kept = outside_todo_blocks(starter)
-    missing = [line for line in kept if line not in remaining]  # `in` consumes: keeps the order
-    assert not missing, f"{solution} changed or moved starter lines, first: {missing[:1]}"

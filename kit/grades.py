@@ -1,0 +1,219 @@
+"""A graded class on disk: each record's files, grades.csv, summary.md, index.html and Gradescope's results.json.
+
+Every record is kept as <out>/<student>/<task>.json (with .log and .diff.html beside it), and
+the class files are written again from all of them after every run, so a batch that stops
+half-way still has every finished row, and folders graded on several machines merge by copying.
+"""
+
+import csv
+import html
+import json
+import os
+import shutil
+
+from kit.grading import PROBLEMS
+
+COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
+           "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed"]
+TASKS = ("task1", "task2")
+
+
+# ---- one record ------------------------------------------------------------------------------
+def record_path(out, student, task):
+    return os.path.join(out, student, f"{task}.json")
+
+
+def save_record(out, student, record):
+    """<out>/<student>/<task>.json (every check with its evidence), .log (capped output), .diff.html."""
+    folder = os.path.join(out, student)
+    os.makedirs(folder, exist_ok=True)
+    task = record["task"]
+    with open(os.path.join(folder, f"{task}.log"), "w", encoding="utf-8") as f:
+        f.write(record.get("log", ""))
+    with open(os.path.join(folder, f"{task}.diff.html"), "w", encoding="utf-8") as f:
+        f.write(record.get("diff_html", ""))
+    evidence = {k: v for k, v in record.items() if k not in ("log", "diff_html")}
+    with open(record_path(out, student, task), "w", encoding="utf-8") as f:
+        json.dump(dict(evidence, student=student), f, indent=2, default=str)
+
+
+def load_records(folders):
+    """Every saved record below the given output folders, one per (student, task), sorted."""
+    found = {}
+    for out in folders:
+        for student in sorted(os.listdir(out)):
+            for task in TASKS:
+                path = record_path(out, student, task)
+                if os.path.isfile(path):
+                    with open(path, encoding="utf-8") as f:
+                        found[(student, task)] = dict(json.load(f), folder=os.path.join(out, student))
+    return [found[key] for key in sorted(found)]
+
+
+def row(record):
+    """The record as one grades.csv row: accuracies in percent with two decimals."""
+    measured, printed = record.get("measured") or {}, record.get("printed") or {}
+
+    def percent(values, key):
+        return f"{values[key] * 100:.2f}" if key in values else ""
+
+    def number(value, form):
+        return form.format(value) if value is not None else ""
+
+    return {"student": record["student"], "task": record["task"], "valid": "yes" if record["valid"] else "no",
+            "problems": ";".join(record["problems"]),
+            "pixel_accuracy": percent(measured, "pixel_accuracy"),
+            "digit_accuracy": percent(measured, "digit_accuracy"),
+            "printed_pixel_accuracy": percent(printed, "pixel_accuracy"),
+            "printed_digit_accuracy": percent(printed, "digit_accuracy"),
+            "duration_s": number(printed.get("duration_s"), "{:.1f}"), "wall_s": number(record.get("wall_s"), "{:.1f}"),
+            "parameters": number(measured.get("parameters"), "{:d}"),
+            "changed_lines": number(record.get("changed_lines"), "{:d}"),
+            "sandboxed": "yes" if record["sandboxed"] else "no"}
+
+
+# ---- the class -------------------------------------------------------------------------------
+def write_class(out, records):
+    """grades.csv, summary.md and index.html for these records, in `out`."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(row(r) for r in records)
+    with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
+        f.write(summary_markdown(records))
+    with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
+        f.write(index_html(records))
+
+
+def collect(folders, out):
+    """Merge graded folders (e.g. one per machine) into `out`: their student folders copied, class files written."""
+    for folder in folders:
+        if os.path.abspath(folder) == os.path.abspath(out):
+            continue
+        for student in os.listdir(folder):
+            if any(os.path.isfile(record_path(folder, student, t)) for t in TASKS):
+                shutil.copytree(os.path.join(folder, student), os.path.join(out, student), dirs_exist_ok=True)
+    records = load_records([out])
+    write_class(out, records)
+    return records
+
+
+def performance(record):
+    """What 'best performing' ranks by: task 1 pixel accuracy; task 2 digit accuracy, then pixels."""
+    m = record["measured"]
+    return (m.get("digit_accuracy", 0), m.get("pixel_accuracy", 0)) if record["task"] == "task2" else (
+        m.get("pixel_accuracy", 0),)
+
+
+def pareto_front(records):
+    """The records no other record beats on all three aims at once (better on one, no worse on any)."""
+
+    def aims(r):
+        return (*performance(r), -r["wall_s"], -r["measured"]["parameters"])
+
+    def dominates(a, b):
+        return all(x >= y for x, y in zip(aims(a), aims(b))) and aims(a) != aims(b)
+
+    return [r for r in records if not any(dominates(o, r) for o in records if o is not r)]
+
+
+def rankings(records, task):
+    """The valid records of a task ranked on each aim, and the Pareto front."""
+    valid = [r for r in records if r["task"] == task and r["valid"]]
+    return {"best performing": sorted(valid, key=performance, reverse=True),
+            "fastest": sorted(valid, key=lambda r: r["wall_s"]),
+            "smallest": sorted(valid, key=lambda r: r["measured"]["parameters"]),
+            "pareto": sorted(pareto_front(valid), key=performance, reverse=True)}
+
+
+def describe(record):
+    m = record["measured"]
+    digits = f", digits {m['digit_accuracy']:.2%}" if "digit_accuracy" in m else ""
+    return f"pixels {m['pixel_accuracy']:.2%}{digits}, {record['wall_s']:.1f} s, {m['parameters']:,} parameters"
+
+
+def summary_markdown(records):
+    students = sorted({r["student"] for r in records})
+    valid = [r for r in records if r["valid"]]
+    unsandboxed = [r for r in records if not r["sandboxed"] and "missing" not in r["problems"]]
+    lines = [f"# Grades: {len(students)} students, {len(records)} task submissions, {len(valid)} valid", ""]
+    if unsandboxed:
+        lines += [f"**Not sandboxed:** {len(unsandboxed)} run(s) were not isolated (bubblewrap is not installed): "
+                  "their code could read and write anything this user can.", ""]
+    else:
+        lines += ["Every run was isolated with bubblewrap: no network, only its own folder writable.", ""]
+    lines += ["## Problems", "", "| problem | submissions | meaning |", "|---|---|---|"]
+    for code, meaning in PROBLEMS.items():
+        lines.append(f"| `{code}` | {sum(code in r['problems'] for r in records)} | {meaning} |")
+    for task in TASKS:
+        ranked = rankings(records, task)
+        lines += ["", f"## {task}: valid submissions ranked ({len(ranked['fastest'])})", ""]
+        aim = "digit accuracy, then pixel accuracy" if task == "task2" else "pixel accuracy"
+        notes = {"best performing": f"measured {aim}", "fastest": "the grader's wall time of the whole run",
+                 "smallest": "parameters counted by the grader",
+                 "pareto": "no other valid submission is at least as good on all three aims and better on one"}
+        for title, ordered in ranked.items():
+            heading = "Pareto front" if title == "pareto" else title.capitalize()
+            lines += [f"### {heading} ({notes[title]})", ""]
+            lines += [f"{i}. {r['student']}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def index_html(records):
+    """The summary as one page, each row linking to the student's diff, log and evidence."""
+    def cell(value):
+        return f"<td>{html.escape(str(value))}</td>"
+
+    rows = []
+    for r in records:
+        values = row(r)
+        link = f"{html.escape(r['student'])}/{r['task']}"
+        problems = "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{p}</span> '
+                           for p in r["problems"])
+        rows.append(f'<tr class="{"valid" if r["valid"] else "invalid"}">' + cell(values["student"]) + cell(r["task"])
+                    + cell(values["valid"]) + f"<td>{problems}</td>"
+                    + "".join(cell(values[k]) for k in COLUMNS[4:])
+                    + f'<td><a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> '
+                      f'<a href="{link}.json">evidence</a></td></tr>')
+    header = "".join(f"<th>{c}</th>" for c in COLUMNS) + "<th>files</th>"
+    summary = html.escape(summary_markdown(records))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Grades</title>
+<style>
+body {{font-family: sans-serif; margin: 1.5em}} table {{border-collapse: collapse; font-size: 14px}}
+td, th {{border: 1px solid #bbb; padding: 3px 6px; text-align: left}} th {{background: #eee}}
+tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
+.problem {{background: #c0392b; color: white; border-radius: 3px; padding: 0 4px; font-size: 12px}}
+pre {{background: #f6f6f6; padding: 1em; white-space: pre-wrap}}
+</style></head><body>
+<h1>Grades</h1>
+<table><tr>{header}</tr>
+{chr(10).join(rows)}
+</table>
+<h2>Summary</h2>
+<pre>{summary}</pre>
+</body></html>
+"""
+
+
+# ---- Gradescope --------------------------------------------------------------------------------
+def gradescope_results(records):
+    """Gradescope's results.json for one submission: a test per rule and task, and leaderboard entries."""
+    tests, board = [], []
+    for r in records:
+        for code, check in r["checks"].items():
+            tests.append({"name": f"{r['task']}: {code} ({PROBLEMS[code]})", "score": 1 if check["ok"] else 0,
+                          "max_score": 1, "status": "passed" if check["ok"] else "failed",
+                          "output": check["evidence"], "visibility": "visible"})
+        m = r["measured"]
+        if r["valid"]:
+            board.append({"name": f"{r['task']} pixel accuracy", "value": round(m["pixel_accuracy"] * 100, 2),
+                          "order": "desc"})
+            if "digit_accuracy" in m:
+                board.append({"name": f"{r['task']} digit accuracy", "value": round(m["digit_accuracy"] * 100, 2),
+                              "order": "desc"})
+            board.append({"name": f"{r['task']} time (s)", "value": round(r["wall_s"], 1), "order": "asc"})
+            board.append({"name": f"{r['task']} parameters", "value": m["parameters"], "order": "asc"})
+    return {"score": sum(t["score"] for t in tests), "tests": tests, "leaderboard": board}

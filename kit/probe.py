@@ -1,0 +1,229 @@
+"""The grader's probe: run a task script as __main__ under watch, then measure the model it trained.
+
+    GRADER_REPORT_FD=N python -m kit.probe TASK SCRIPT TEST_FILE
+
+It runs inside the sandbox, in the student's process, and writes one JSON report to file
+descriptor N (opened by the grader; the variable is removed before the script starts). What it
+watches does not change what the script computes:
+- a Python audit hook logs every file opened, so the grader sees whether test.txt was opened
+  before training ended and which other files were read;
+- keras.Model.fit is wrapped to log when training starts and ends, and the seeding functions of
+  random, NumPy, TensorFlow and Keras to log any call;
+- after the script ends, the model it left in its globals is measured on the test file with the
+  probe's own loader and Keras's own predict (taken before the script ran, so a script that
+  replaces `predict` on its model or on keras.Model does not change the measurement).
+"""
+
+import json
+import os
+import random
+import runpy
+import sys
+import tempfile
+import time
+import traceback
+
+# Files a Python program reads as a matter of course: the interpreter, its packages, system files.
+SYSTEM_PREFIXES = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo", "/etc", "/proc", "/sys", "/dev")
+THOUGHT_VECTOR_UNITS = 256
+MODEL_NAMES = {"task1": "autoencoder", "task2": "model"}  # the trained model each starter names
+
+
+class Watch:
+    """What the audit hook saw: the order of events, and the files written and read."""
+
+    def __init__(self, folder, script):
+        self.folder, self.script = folder, script
+        self.events, self.written, self.reads = [], set(), []
+        grader = os.path.dirname(os.path.abspath(__file__))  # the grader's own code (kit/), not the kit's data
+        # The temporary and home folders the grader gave this run are its own, fresh (TensorFlow's
+        # autograph and Matplotlib's font cache look there for what they may have written).
+        private = (tempfile.gettempdir(), os.path.expanduser("~"))
+        self.allowed = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, grader,
+                                                            *private)})
+        self.on = True
+
+    def audit(self, event, args):
+        """Log file opens: test.txt/dataset.txt by name in order, and every read of another file."""
+        if not self.on or event != "open" or not isinstance(args[0], (str, bytes, os.PathLike)):
+            return
+        path = os.path.abspath(os.fsdecode(args[0]))
+        mode, flags = args[1], args[2]
+        if isinstance(mode, str):
+            writes, reads = any(c in mode for c in "wax+"), "r" in mode or "+" in mode
+        else:
+            access = flags & os.O_ACCMODE
+            writes, reads = access != os.O_RDONLY or bool(flags & os.O_CREAT), access != os.O_WRONLY
+        name = os.path.basename(path)
+        if name in ("test.txt", "dataset.txt") and os.path.dirname(path) == self.folder:
+            self.events.append(f"open {name}")
+            return
+        if writes:
+            self.written.add(path)
+        elif reads and not self.expected(path):
+            self.reads.append(path)
+
+    def expected(self, path):
+        """A read every run makes: the script, files the run wrote itself, the interpreter and system."""
+        real = os.path.realpath(path)
+        return (path in self.written or real in self.written or path == self.script
+                or real.startswith(self.allowed) or path.startswith(self.allowed)
+                or real.startswith(SYSTEM_PREFIXES) or os.path.isdir(path))
+
+
+def main():
+    task, script, test_file = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+    report = os.fdopen(int(os.environ.pop("GRADER_REPORT_FD")), "w")
+    watch = Watch(os.getcwd(), script)
+    sys.addaudithook(watch.audit)
+
+    import keras  # after the hook: nothing below escapes it
+    import numpy as np
+
+    real_predict = keras.Model.predict
+    real_weights = keras.layers.Layer.trainable_weights.fget
+    spy_on_seeds(watch.events, keras, np)
+    spy_on_fit(watch.events, keras)
+
+    outcome = run(script, watch.events)
+    watch.on = False
+    facts = {"events": watch.events, "other_reads": sorted(set(watch.reads)), "outcome": outcome["summary"]}
+    if outcome["globals"] is not None:
+        facts["models"] = describe(outcome["globals"], task)
+        facts["measured"] = measure(outcome["globals"], task, test_file, real_predict, real_weights, np)
+    json.dump(facts, report, default=str)
+    report.close()
+    if outcome["error"]:
+        sys.stderr.write(outcome["error"])
+    sys.exit(outcome["status"])
+
+
+# ---- watching -------------------------------------------------------------------------------
+def spy(owner, name, label, events):
+    """Replace owner.name with a wrapper that logs `label` before calling the original."""
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        events.append(label)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, wrapper)
+
+
+def spy_on_seeds(events, keras, np):
+    import tensorflow as tf
+
+    seeding = [(random, "seed"), (np.random, "seed"), (tf.random, "set_seed"), (keras.utils, "set_random_seed")]
+    for owner, name in seeding:
+        spy(owner, name, f"seed {owner.__name__}.{name}", events)
+
+
+def spy_on_fit(events, keras):
+    real_fit = keras.Model.fit
+
+    def logged_fit(self, *args, **kwargs):
+        events.append("fit start")
+        try:
+            return real_fit(self, *args, **kwargs)
+        finally:
+            events.append("fit end")
+
+    keras.Model.fit = logged_fit
+
+
+def run(script, events):
+    """Run the script as __main__; its globals (None if it did not finish), exit status and any error."""
+    start = time.time()
+    sys.argv = [script]  # as `python task1.py` would see it
+    try:
+        g = runpy.run_path(script, run_name="__main__")
+        return {"globals": g, "status": 0, "error": "", "summary": f"finished in {time.time() - start:.1f} s"}
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        summary = f"called sys.exit({stop.code!r})"
+        return {"globals": None, "status": status, "error": "" if status == 0 else f"{stop.code}\n", "summary": summary}
+    except BaseException as error:
+        events.append(f"raised {type(error).__name__}")
+        return {"globals": None, "status": 1, "error": traceback.format_exc(), "summary": f"raised {error!r}"[:300]}
+
+
+# ---- after the run: what was built and how good it is ---------------------------------------
+def describe(g, task):
+    """Facts about the models the script left in its globals, as the assignment names them."""
+    import keras
+
+    from kit.graph import activation, producer, skips_thought_vector
+
+    facts = {}
+    encoder, decoder, trained = g.get("encoder"), g.get("decoder"), g.get(MODEL_NAMES[task])
+    for name, value in (("encoder", encoder), ("decoder", decoder), (MODEL_NAMES[task], trained)):
+        facts[f"has_{name}"] = isinstance(value, keras.Model)
+    if facts["has_encoder"]:
+        try:
+            thought = encoder.get_layer("thought_vector")
+            facts["thought_vector_units"] = getattr(thought, "units", None)
+            facts["thought_vector_activation"] = activation(thought)
+        except ValueError:
+            facts["thought_vector_units"] = None
+        facts["encoder_output_shape"] = [int(d) if d is not None else None for d in encoder.output.shape[1:]]
+    if facts["has_decoder"]:
+        facts["decoder_activation"] = activation(decoder)
+    if facts["has_encoder"] and facts["has_decoder"]:  # tied weights: variables both models hold
+        held = {id(v) for v in encoder.weights}
+        facts["shared_encoder_decoder_weights"] = sorted(v.path for v in decoder.weights if id(v) in held)
+    if facts[f"has_{MODEL_NAMES[task]}"]:
+        facts["optimizer"] = type(getattr(trained, "optimizer", None)).__name__
+        if isinstance(trained.output, dict):
+            facts["outputs"] = sorted(trained.output)
+        if task == "task2":
+            digit = output_named(trained, "digit")
+            if digit is not None:
+                facts["digit_activation"] = activation(producer(digit)[0])
+                facts["digit_skips_thought_vector"] = skips_thought_vector(digit)
+    return facts
+
+
+def output_named(model, name):
+    """The symbolic output `name` of a model with dict outputs, or the 10-wide one of a list."""
+    outputs = model.output
+    if isinstance(outputs, dict):
+        return outputs.get(name)
+    if isinstance(outputs, (list, tuple)):
+        wide = [t for t in outputs if t.shape[-1] == 10]
+        return wide[0] if len(wide) == 1 else None
+    return None
+
+
+def measure(g, task, test_file, real_predict, real_weights, np):
+    """Pixel (and digit) accuracy on the test file and the parameter count, by the grader's own code."""
+    model = g.get(MODEL_NAMES[task])
+    if model is None:
+        return {"error": f"no `{MODEL_NAMES[task]}` model in the script"}
+    x, y = load(test_file, np)
+    try:
+        out = real_predict(model, x, verbose=0, batch_size=250)
+    except Exception as error:
+        return {"error": f"predicting the test images failed: {error!r}"[:300]}
+    outputs = list(out.values()) if isinstance(out, dict) else list(out) if isinstance(out, (list, tuple)) else [out]
+    images = [o for o in outputs if o.shape[-1] == x.shape[1]]
+    digits = [o for o in outputs if o.shape[-1] == 10]
+    measured = {"parameters": int(sum(int(np.prod(v.shape)) for v in {id(v): v for v in real_weights(model)}.values()))}
+    if isinstance(out, dict) and "reconstruction" in out:
+        images = [out["reconstruction"]]
+    if len(images) == 1:
+        measured["pixel_accuracy"] = float(np.mean(np.round(images[0]) == x))
+    if task == "task2" and len(digits) == 1:
+        measured["digit_accuracy"] = float(np.mean(digits[0].argmax(axis=1) == y))
+    return measured
+
+
+def load(path, np):
+    """The test file as (0/1 float32 images, digits): the marker's own file, so a plain reader."""
+    with open(path, encoding="utf-8-sig") as f:
+        rows = [line.rstrip().split("\t") for line in f if line.strip()]
+    images = np.array([[int(c) for c in bits.replace("-", "")] for _, bits in rows], dtype=np.float32)
+    return images, np.array([int(label) for label, _ in rows])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Run untrusted code in a folder of its own: bubblewrap where installed, a time and memory limit, capped output.
+
+Inside the sandbox (bwrap, unprivileged user namespaces) the program sees only what Python, its
+packages and TensorFlow need, read-only, plus its own run folder, a fresh /tmp and the grader's
+probe: no network, no other process, not the marker's home folder, the hidden test file or other
+students' work. Where bwrap is missing the program runs as a plain process in its run folder, and
+the caller says so on every row.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+
+OUTPUT_CAP = 1_000_000  # bytes kept from the start and from the end of a run's output
+POLL_S = 0.2  # how often the memory of the process tree is read
+INSIDE = "/sandbox"  # where the run folder appears inside the sandbox
+GRADER = "/grader"  # where the grader's kit/ appears inside the sandbox (read-only)
+
+
+def bwrap():
+    """The bubblewrap executable, or None where it is not installed."""
+    return shutil.which("bwrap")
+
+
+def command(run_folder, kit_folder, argv, sandboxed, extra_env=None):
+    """(argv, cwd, env) of a Python program run in run_folder, isolated when `sandboxed`.
+
+    The program's environment is built from nothing (the marker's variables stay out), plus `extra_env`.
+    """
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", **(extra_env or {})}
+    python = sys.executable
+    if not sandboxed:
+        home = os.path.join(run_folder, ".home")
+        os.makedirs(home, exist_ok=True)
+        env.update(HOME=home, TMPDIR=home, MPLCONFIGDIR=os.path.join(home, "matplotlib"),
+                   KERAS_HOME=os.path.join(home, "keras"), PYTHONPATH=os.path.dirname(kit_folder))
+        return [python, *argv], run_folder, env
+    env.update(HOME="/tmp/home", TMPDIR="/tmp", MPLCONFIGDIR="/tmp/home/matplotlib",
+               KERAS_HOME="/tmp/home/keras", PYTHONPATH=GRADER)
+    wrap = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+    for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+        if os.path.islink(top):
+            wrap += ["--symlink", os.readlink(top), top]  # merged /usr: /lib -> usr/lib
+        elif os.path.isdir(top):
+            wrap += ["--ro-bind", top, top]
+    system = ["/usr/bin", "/usr/lib", "/usr/lib64", "/usr/share/zoneinfo", "/sys",
+              "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf"]
+    # The interpreter and its packages: the virtual environment and the Python it was made from
+    # (which may live in a home or a temporary folder, so each is bound by its own path).
+    pythons = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    pythons |= {os.path.dirname(os.path.dirname(os.path.realpath(python)))}
+    for path in sorted(set(system) | pythons):
+        if os.path.exists(path):
+            wrap += ["--ro-bind", path, path]
+    if not os.path.realpath(python).startswith(tuple(pythons)):
+        wrap += ["--ro-bind", os.path.realpath(python), os.path.realpath(python)]
+    wrap += ["--ro-bind", kit_folder, f"{GRADER}/kit", "--bind", run_folder, INSIDE, "--chdir", INSIDE]
+    for name, value in env.items():
+        wrap += ["--setenv", name, value]
+    return [*wrap, python, *argv], run_folder, os.environ.copy()
+
+
+def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
+    """Run a program with a wall-time and a resident-memory limit on its whole process tree.
+
+    Returns {status, wall_s, killed ("time", "memory" or None), output (capped), output_bytes}.
+    """
+    start = time.time()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True, pass_fds=pass_fds)
+    output = CappedOutput()
+    reader = threading.Thread(target=output.read, args=(process.stdout,), daemon=True)
+    reader.start()
+    killed, peak = None, 0
+    while process.poll() is None:
+        rss = tree_rss(process.pid)
+        peak = max(peak, rss)
+        if time.time() - start > timeout:
+            killed = "time"
+        elif rss > memory_bytes:
+            killed = "memory"
+        if killed:
+            kill_tree(process.pid)
+            break
+        time.sleep(POLL_S)
+    status = process.wait()
+    wall = time.time() - start
+    reader.join(timeout=10)
+    return {"status": status, "wall_s": wall, "killed": killed, "peak_rss_bytes": peak,
+            "output": output.text(), "output_bytes": output.total}
+
+
+class CappedOutput:
+    """The first and last OUTPUT_CAP bytes of a stream, however much it writes."""
+
+    def __init__(self):
+        self.head, self.tail, self.tail_bytes, self.total = bytearray(), deque(), 0, 0
+
+    def read(self, stream):
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            self.total += len(chunk)
+            room = OUTPUT_CAP - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            if chunk:
+                self.tail.append(chunk)
+                self.tail_bytes += len(chunk)
+                while self.tail_bytes - len(self.tail[0]) >= OUTPUT_CAP:
+                    self.tail_bytes -= len(self.tail.popleft())
+
+    def text(self):
+        tail = b"".join(self.tail)[-OUTPUT_CAP:]
+        cut = self.total - len(self.head) - len(tail)
+        middle = f"\n[... {cut:,} bytes of output not kept ...]\n".encode() if cut > 0 else b""
+        return (bytes(self.head) + middle + tail).decode("utf-8", errors="replace")
+
+
+def descendants(pid):
+    """pid and every process below it, from /proc (the sandbox's processes included)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += children.get(p, [])
+    return found
+
+
+def tree_rss(pid):
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    for p in descendants(pid):
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def kill_tree(pid):
+    """SIGKILL a process and everything below it, even what left its process group."""
+    for p in reversed(descendants(pid)):
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
