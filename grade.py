@@ -118,11 +118,13 @@ def plan(students, args):
 def grade_all(todo, args):
     """Grade each (student, task), --jobs at a time; save each row as it ends, whatever its run did."""
     start, done = time.time(), 0
+    runs_left = sum(os.path.isfile(script) for _, _, script in todo)  # a missing file takes no time
+    runs_done = 0
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(grade_one, student, task, script, args): (student, task)
+        futures = {pool.submit(grade_one, student, task, script, args): (student, task, script)
                    for student, task, script in todo}
         for future in as_completed(futures):
-            student, task = futures[future]
+            student, task, _ = futures[future]
             try:
                 record = future.result()
             except Exception as error:  # a bug of the grader's must not cost the batch either
@@ -133,8 +135,10 @@ def grade_all(todo, args):
             grades.save_record(args.out, student, record)
             grades.write_class(args.out, grades.load_records([args.out]))
             done += 1
+            ran = os.path.isfile(futures[future][2])
+            runs_done, runs_left = runs_done + ran, runs_left - ran
             elapsed = time.time() - start
-            left = elapsed / done * (len(todo) - done)
+            left = elapsed / max(runs_done, 1) * runs_left
             verdict = "valid" if record["valid"] else "invalid: " + ", ".join(record["problems"])
             print(f"[{done}/{len(todo)}] {student} {task}: {verdict} "
                   f"(elapsed {elapsed / 60:.1f} min, about {left / 60:.1f} min left)", flush=True)

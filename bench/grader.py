@@ -6,12 +6,14 @@ Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and g
 (kit.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
 kit/sample_class.py: the kit's two solutions and 18 edited copies; each --jobs value grades all
 of it afresh with `python grade.py`, and the problems it finds are checked against the ones each
-edit should cause. Prints Markdown for the README and writes build/grader_bench.json.
+edit should cause. Prints Markdown for the README and writes build/grader_bench.json and
+build/grader_bench/jobsN/ (the graded class: open its index.html).
 """
 
 import argparse
 import csv
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,9 +71,10 @@ def measure_overhead(pairs):
 
 def grade_class(jobs):
     """Grade the sample class with `python grade.py --jobs N`; its wall time and how the problems compare."""
+    out = os.path.join(REPO, "build", "grader_bench", f"jobs{jobs}")  # kept: open its index.html
+    shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory() as work:
         expected = make_class(os.path.join(work, "class"))
-        out = os.path.join(work, "grades")
         start = time.time()
         subprocess.run([sys.executable, os.path.join(REPO, "grade.py"), os.path.join(work, "class"), "--out", out,
                         "--jobs", str(jobs)], env=headless_env(), check=True)

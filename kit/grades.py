@@ -133,29 +133,44 @@ def describe(record):
     return f"pixels {m['pixel_accuracy']:.2%}{digits}, {record['wall_s']:.1f} s, {m['parameters']:,} parameters"
 
 
-def summary_markdown(records):
-    students = sorted({r["student"] for r in records})
-    valid = [r for r in records if r["valid"]]
-    unsandboxed = [r for r in records if not r["sandboxed"] and "missing" not in r["problems"]]
-    lines = [f"# Grades: {len(students)} students, {len(records)} task submissions, {len(valid)} valid", ""]
-    if unsandboxed:
-        lines += [f"**Not sandboxed:** {len(unsandboxed)} run(s) were not isolated (bubblewrap is not installed): "
-                  "their code could read and write anything this user can.", ""]
-    else:
-        lines += ["Every run was isolated with bubblewrap: no network, only its own folder writable.", ""]
-    lines += ["## Problems", "", "| problem | submissions | meaning |", "|---|---|---|"]
-    for code, meaning in PROBLEMS.items():
-        lines.append(f"| `{code}` | {sum(code in r['problems'] for r in records)} | {meaning} |")
+AIMS = {"best performing": "measured {aim}", "fastest": "the grader's wall time of the whole run",
+        "smallest": "parameters counted by the grader",
+        "pareto": "Pareto front: no other valid submission is at least as good on all three aims and better on one"}
+
+
+def class_summary(records):
+    """What summary.md and index.html say: counts, problems, and per task the rankings with their notes."""
+    tasks = {}
     for task in TASKS:
-        ranked = rankings(records, task)
-        lines += ["", f"## {task}: valid submissions ranked ({len(ranked['fastest'])})", ""]
         aim = "digit accuracy, then pixel accuracy" if task == "task2" else "pixel accuracy"
-        notes = {"best performing": f"measured {aim}", "fastest": "the grader's wall time of the whole run",
-                 "smallest": "parameters counted by the grader",
-                 "pareto": "no other valid submission is at least as good on all three aims and better on one"}
-        for title, ordered in ranked.items():
-            heading = "Pareto front" if title == "pareto" else title.capitalize()
-            lines += [f"### {heading} ({notes[title]})", ""]
+        ranked = rankings(records, task)
+        tasks[task] = [((title.capitalize() if title != "pareto" else "Pareto front"), note.format(aim=aim),
+                        ranked[title]) for title, note in AIMS.items()]
+    return {"students": len({r["student"] for r in records}), "rows": len(records),
+            "valid": sum(r["valid"] for r in records),
+            "unsandboxed": sum(not r["sandboxed"] and "missing" not in r["problems"] for r in records),
+            "problems": [(code, sum(code in r["problems"] for r in records), meaning)
+                         for code, meaning in PROBLEMS.items()],
+            "tasks": tasks}
+
+
+def sandbox_sentence(summary):
+    if summary["unsandboxed"]:
+        return (f"Not sandboxed: {summary['unsandboxed']} run(s) were not isolated (bubblewrap is not installed): "
+                "their code could read and write anything this user can.")
+    return "Every run was isolated with bubblewrap: no network, only its own folder writable."
+
+
+def summary_markdown(records):
+    c = class_summary(records)
+    lines = [f"# Grades: {c['students']} students, {c['rows']} task submissions, {c['valid']} valid", "",
+             ("**" + sandbox_sentence(c).replace(": ", ":** ", 1)) if c["unsandboxed"] else sandbox_sentence(c), "",
+             "## Problems", "", "| problem | submissions | meaning |", "|---|---|---|"]
+    lines += [f"| `{code}` | {count} | {meaning} |" for code, count, meaning in c["problems"]]
+    for task, sections in c["tasks"].items():
+        lines += ["", f"## {task}: valid submissions ranked ({len(sections[1][2])})", ""]
+        for heading, note, ordered in sections:
+            lines += [f"### {heading} ({note})", ""]
             lines += [f"{i}. {r['student']}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
             lines.append("")
     return "\n".join(lines) + "\n"
@@ -166,19 +181,33 @@ def index_html(records):
     def cell(value):
         return f"<td>{html.escape(str(value))}</td>"
 
+    def files(r):
+        link = f"{html.escape(r['student'])}/{r['task']}"
+        if "missing" in r["problems"]:
+            return f'<a href="{link}.json">evidence</a>'
+        return f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
+
     rows = []
     for r in records:
         values = row(r)
-        link = f"{html.escape(r['student'])}/{r['task']}"
         problems = "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{p}</span> '
                            for p in r["problems"])
         rows.append(f'<tr class="{"valid" if r["valid"] else "invalid"}">' + cell(values["student"]) + cell(r["task"])
                     + cell(values["valid"]) + f"<td>{problems}</td>"
-                    + "".join(cell(values[k]) for k in COLUMNS[4:])
-                    + f'<td><a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> '
-                      f'<a href="{link}.json">evidence</a></td></tr>')
+                    + "".join(cell(values[k]) for k in COLUMNS[4:]) + f"<td>{files(r)}</td></tr>")
     header = "".join(f"<th>{c}</th>" for c in COLUMNS) + "<th>files</th>"
-    summary = html.escape(summary_markdown(records))
+    c = class_summary(records)
+    problems = "".join(f"<tr><td><code>{code}</code></td><td>{count}</td><td>{html.escape(meaning)}</td></tr>"
+                       for code, count, meaning in c["problems"])
+    ranks = []
+    for task, sections in c["tasks"].items():
+        ranks.append(f"<h2>{task}: valid submissions ranked ({len(sections[1][2])})</h2><div class=\"aims\">")
+        for heading, note, ordered in sections:
+            items = "".join(f'<li><a href="{html.escape(r["student"])}/{task}.json">{html.escape(r["student"])}</a>: '
+                            f"{html.escape(describe(r))}</li>" for r in ordered) or "<li>(none)</li>"
+            ranks.append(f"<div><h3>{heading}</h3><p class=\"note\">{html.escape(note)}</p><ol>{items}</ol></div>")
+        ranks.append("</div>")
+    warn = ' class="warn"' if c["unsandboxed"] else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Grades</title>
 <style>
@@ -186,14 +215,17 @@ body {{font-family: sans-serif; margin: 1.5em}} table {{border-collapse: collaps
 td, th {{border: 1px solid #bbb; padding: 3px 6px; text-align: left}} th {{background: #eee}}
 tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
 .problem {{background: #c0392b; color: white; border-radius: 3px; padding: 0 4px; font-size: 12px}}
-pre {{background: #f6f6f6; padding: 1em; white-space: pre-wrap}}
+.warn {{background: #c0392b; color: white; padding: 0.5em}} .note {{color: #555; font-size: 13px}}
+.aims {{display: flex; gap: 2em; flex-wrap: wrap}} .aims > div {{min-width: 16em}}
 </style></head><body>
-<h1>Grades</h1>
+<h1>Grades: {c["students"]} students, {c["rows"]} task submissions, {c["valid"]} valid</h1>
+<p{warn}>{html.escape(sandbox_sentence(c))}</p>
 <table><tr>{header}</tr>
 {chr(10).join(rows)}
 </table>
-<h2>Summary</h2>
-<pre>{summary}</pre>
+<h2>Problems</h2>
+<table><tr><th>problem</th><th>submissions</th><th>meaning</th></tr>{problems}</table>
+{chr(10).join(ranks)}
 </body></html>
 """
 

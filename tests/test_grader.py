@@ -188,6 +188,9 @@ def batch(tmp_path_factory):
                "--timeout", "25", "--memory", "1.5"]
     done = subprocess.run(command, capture_output=True, text=True, env=headless_env(), timeout=600)
     again = subprocess.run(command, capture_output=True, text=True, env=headless_env(), timeout=600)
+    one = subprocess.run(command[:3] + ["--out", str(root / "one"), "--only", "absent"], capture_output=True, text=True,
+                         env=headless_env(), timeout=600)  # one student: a batch system's array task
+    assert one.returncode == 0 and (root / "one" / "grades.csv").read_text().count("\nabsent,") == 2
     return done, again, out
 
 
