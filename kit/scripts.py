@@ -46,7 +46,7 @@ def settings_of(script):
 
 
 def setting(script, name):
-    """The value of one setting of a script, e.g. setting("task2.py", "EPOCHS") -> 80."""
+    """The value of one setting of a script, e.g. setting("task2.py", "EPOCHS") -> 60."""
     for node in ast.parse(source_of(script)).body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
             return ast.literal_eval(node.value)
