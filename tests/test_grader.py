@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import zipfile
 
 import pytest
@@ -83,7 +84,11 @@ def listener():
 def mischief(tmp_path_factory, listener):
     """task1 that seeds, peeks at test.txt, reads other data, writes outside, calls out and fakes its score."""
     outside = tmp_path_factory.mktemp("outside")
-    other = os.path.join(REPO, "test.txt")  # the marker's own copy of the test set, outside the run folder
+    # Another student's work, somewhere on the marker's disk. Not under /tmp: inside the sandbox /tmp
+    # is the run's own fresh folder, so a path there names nothing of the marker's.
+    with tempfile.NamedTemporaryFile("w", dir="/var/tmp", suffix="-task1.py", delete=False) as f:
+        f.write("# someone else's solution\n")
+    other = f.name
     port = listener.getsockname()[1]
     text = edited("task1", ("history = autoencoder.fit(", f"""import socket
 np.random.seed(0)
@@ -99,11 +104,12 @@ history = autoencoder.fit("""),
                     ("\n# ==== EVALUATION", "\nautoencoder.predict = lambda x, verbose=0: x\n\n# ==== EVALUATION"),
                   epochs=2)
     folder = tmp_path_factory.mktemp("mischief")
-    return grade(write(folder, "task1.py", text), "task1"), outside
+    yield grade(write(folder, "task1.py", text), "task1"), outside, other
+    os.remove(other)
 
 
 def test_a_faked_score_is_caught_and_the_real_one_measured(mischief):
-    record, _ = mischief
+    record, _, _ = mischief
     assert record["printed"]["pixel_accuracy"] == 1.0  # the script's own predict now returns its input
     assert 0.8 < record["measured"]["pixel_accuracy"] < 0.9999
     assert "score-mismatch" in record["problems"]
@@ -111,12 +117,12 @@ def test_a_faked_score_is_caught_and_the_real_one_measured(mischief):
 
 
 def test_seed_test_peek_and_other_data_are_seen_at_run_time(mischief):
-    record, outside = mischief
+    record, outside, other = mischief
     for code in ("seed", "test-before-training", "other-data"):
         assert code in record["problems"], code
     assert "numpy.random.seed" in record["checks"]["seed"]["evidence"]
     assert "task1.py:" in record["checks"]["seed"]["evidence"]  # found in the source too
-    assert os.path.join(REPO, "test.txt") in record["checks"]["other-data"]["evidence"]
+    assert other in record["checks"]["other-data"]["evidence"]
     events = record["checks"]["test-before-training"]["evidence"]
     assert events.index("open test.txt") < events.index("fit end")
     assert record["valid"] is False
@@ -124,7 +130,7 @@ def test_seed_test_peek_and_other_data_are_seen_at_run_time(mischief):
 
 @needs_bwrap
 def test_the_sandbox_keeps_writes_and_connections_in(mischief, listener):
-    record, outside = mischief
+    record, outside, _ = mischief
     assert record["sandboxed"] is True
     assert not (outside / "pwned.txt").exists()
     with pytest.raises(BlockingIOError):
