@@ -82,9 +82,9 @@ def check_source(record, text, provided, name, starter_name):
     checks, lines = record["checks"], text.splitlines()
     error = rules.syntax_error(text, name)
     checks["syntax"] = failed(error) if error else passed("parses")
-    count, _, _ = rules.changes_outside_todo_blocks(provided, lines)
-    record["changed_lines"] = count
-    record["diff_html"] = rules.diff_html(provided, lines, starter_name, name)
+    changes = rules.changes_outside_todo_blocks(provided, lines)
+    record["changed_lines"] = changes[0]
+    record["diff_html"] = rules.diff_html(provided, lines, starter_name, name, changes)
     change = rules.evaluation_change(provided, lines, name)
     checks["evaluation-changed"] = failed(change) if change else passed("identical to the starter's")
     if error:

@@ -25,7 +25,6 @@ import traceback
 
 # Files a Python program reads as a matter of course: the interpreter, its packages, system files.
 SYSTEM_PREFIXES = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo", "/etc", "/proc", "/sys", "/dev")
-THOUGHT_VECTOR_UNITS = 256
 MODEL_NAMES = {"task1": "autoencoder", "task2": "model"}  # the trained model each starter names
 
 

@@ -139,9 +139,12 @@ def evaluation_change(starter, submission, name):
     return None
 
 
-def diff_html(starter, submission, starter_name, name):
-    """A side-by-side HTML diff (difflib.HtmlDiff) with the changes outside the TODO blocks marked red."""
-    count, starter_numbers, submission_numbers = changes_outside_todo_blocks(starter, submission)
+def diff_html(starter, submission, starter_name, name, changes):
+    """A side-by-side HTML diff (difflib.HtmlDiff) with the changes outside the TODO blocks marked red.
+
+    `changes` is what changes_outside_todo_blocks(starter, submission) returned.
+    """
+    count, starter_numbers, submission_numbers = changes
     page = difflib.HtmlDiff(wrapcolumn=100).make_file(starter, submission, starter_name, name)
     prefix = re.search(r'id="from(\d+)_', page)
     marked = [f"#from{prefix.group(1)}_{n}" for n in starter_numbers] if prefix else []

@@ -59,8 +59,6 @@ def command(run_folder, kit_folder, argv, sandboxed, extra_env=None):
     for path in sorted(set(system) | pythons):
         if os.path.exists(path):
             wrap += ["--ro-bind", path, path]
-    if not os.path.realpath(python).startswith(tuple(pythons)):
-        wrap += ["--ro-bind", os.path.realpath(python), os.path.realpath(python)]
     wrap += ["--ro-bind", kit_folder, f"{GRADER}/kit", "--bind", run_folder, INSIDE, "--chdir", INSIDE]
     for name, value in env.items():
         wrap += ["--setenv", name, value]

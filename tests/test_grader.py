@@ -1,6 +1,7 @@
 """grade.py on submissions made from the kit's own scripts by small edits: each problem code found
 with its evidence, the sandbox holding, a batch surviving its worst student, the class files."""
 
+import ast
 import csv
 import json
 import os
@@ -49,17 +50,18 @@ def test_a_changed_or_added_provided_line_is_counted_and_marked():
     changed = [("THOUGHT_VECTOR = 128" if line.startswith("THOUGHT_VECTOR =") else line) for line in solution]
     at = next(i for i, line in enumerate(changed) if line.startswith("# ==== EVALUATION"))
     changed.insert(at + 2, "reconstructions = x_test")
-    count, starter_numbers, added = rules.changes_outside_todo_blocks(starter, changed)
+    changes = rules.changes_outside_todo_blocks(starter, changed)
+    count, starter_numbers, added = changes
     assert count == 2
     assert starter_numbers == [next(i + 1 for i, s in enumerate(starter) if s.startswith("THOUGHT_VECTOR ="))]
     assert added == [next(i + 1 for i, s in enumerate(changed) if s.startswith("THOUGHT_VECTOR =")), at + 3]
-    page = rules.diff_html(starter, changed, "starter/task1.py", "task1.py")
+    page = rules.diff_html(starter, changed, "starter/task1.py", "task1.py", changes)
     assert re.search(rf"#from\d+_{starter_numbers[0]}\b", page)  # the changed provided line is marked
     assert rules.evaluation_change(starter, changed, "task1.py").startswith(f"task1.py:{at + 3}:")
 
 
 def test_seeds_imports_and_syntax_are_found_with_their_line():
-    tree = __import__("ast").parse("import os.path\nimport numpy as np\nfrom sklearn.manifold import TSNE\n"
+    tree = ast.parse("import os.path\nimport numpy as np\nfrom sklearn.manifold import TSNE\n"
                                    "import torch\nfrom pandas import DataFrame\nnp.random.seed(1)\n"
                                    "TSNE(random_state=0)\nTSNE(random_state=None)\n")
     assert rules.disallowed_imports(tree, "t.py") == ["t.py:4: import torch", "t.py:5: import pandas"]

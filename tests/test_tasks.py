@@ -2,6 +2,7 @@
 (grade.py, kit/grading.py): our own solutions must come out valid, with the accuracy the grader
 measures equal to the one they print. Plus what is particular to the kit's solutions."""
 
+import ast
 import re
 
 import pytest
@@ -28,7 +29,7 @@ def run(task, request):
 
 # ---- source ----------------------------------------------------------------------------------
 def test_starters_hold_no_seed_and_only_allowed_imports(task):
-    tree = __import__("ast").parse(source_of(f"starter/{task}.py"))
+    tree = ast.parse(source_of(f"starter/{task}.py"))
     assert rules.seeds_in_source(tree, task) == [] and rules.disallowed_imports(tree, task) == []
 
 
