@@ -20,13 +20,12 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit, from any folder
-from kit import sandbox  # noqa: E402  (needs the line above)
-from kit.bench import machine  # noqa: E402  (likewise)
-from kit.grading import grade_task  # noqa: E402  (likewise)
-from kit.runs import headless_env, run_task, write_json  # noqa: E402  (likewise)
-from kit.sample_class import make_class  # noqa: E402  (likewise)
-from kit.scripts import REPO  # noqa: E402  (likewise)
+from kit import sandbox
+from kit.grading import grade_task
+from kit.results import machine
+from kit.runs import headless_env, run_task, write_json
+from kit.sample_class import make_class
+from kit.scripts import REPO
 
 
 def main():

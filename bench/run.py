@@ -12,14 +12,12 @@ the table shows the spread. Prints a Markdown table (pasted into README.md) and 
 import argparse
 import datetime
 import os
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit, from any folder
-from kit import baselines  # noqa: E402  (needs the line above)
-from kit.bench import machine, markdown_table, run_tasks, summarise  # noqa: E402  (likewise)
-from kit.runs import write_json  # noqa: E402  (likewise)
-from kit.scripts import REPO  # noqa: E402  (likewise)
+from kit import baselines
+from kit.results import machine, markdown_table, run_tasks, summarise
+from kit.runs import write_json
+from kit.scripts import REPO
 
 
 def main():

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit, from any folder
-from kit.scripts import load_kit_data  # noqa: E402  (needs the line above)
+from kit.experiments import saved_by
+from kit.scripts import load_kit_data, setting
 
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
@@ -78,8 +78,7 @@ def saved_model(name):
     """Load models/<name>.keras saved by another experiment, or stop with a message naming it."""
     path = os.path.join(MODELS, f"{name}.keras")
     if not os.path.exists(path):
-        script = "conv_vae" if name.startswith("conv_vae") else "conv_autoencoder"
-        sys.exit(f"{path} not found: run `python experiments/{script}.py` in this folder first")
+        sys.exit(f"{path} not found: run `python experiments/{saved_by(name)}.py` in this folder first")
     return keras.models.load_model(path)
 
 
@@ -100,7 +99,7 @@ def arguments(doc, epochs, runs=1, **extra):
 def kit_bitmaps(quick=False):
     """The kit's MNIST bitmaps: x_train, y_train, x_val, y_val (split off dataset.txt), x_test, y_test."""
     x, y, x_test, y_test = load_kit_data()  # through task1.py's own loader, not a second copy
-    n_val = len(x) // 10  # as in task1.py: the last 10% of dataset.txt
+    n_val = int(len(x) * setting("task1.py", "VALIDATION_SHARE"))  # split as task1.py splits it
     if quick:
         x, y, x_test, y_test = x[:600], y[:600], x_test[:200], y_test[:200]
         n_val = 60

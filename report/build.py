@@ -19,37 +19,28 @@ epochs); task1.py and task2.py always run as they are.
 
 import argparse
 import datetime
-import glob
 import os
 import subprocess
 import sys
 import time
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")  # files only, never a window
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
-import numpy as np  # noqa: E402  (likewise)
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the kit, from any folder
-from kit import baselines  # noqa: E402  (needs the line above)
-from kit.bench import machine, markdown_table, run_tasks, spread, summarise  # noqa: E402  (likewise)
-from kit.runs import headless_env, read_json, saved_runs, write_json  # noqa: E402  (likewise)
-from kit.scripts import REPO, settings_of  # noqa: E402  (likewise)
-from layout import Report  # noqa: E402  (report/layout.py, beside this file)
+from kit import baselines
+from kit.experiments import NAMES
+from kit.results import machine, markdown_table, run_tasks, spread, summarise
+from kit.runs import headless_env, read_json, saved_runs, write_json
+from kit.scripts import REPO, settings_of
+from layout import Report  # report/layout.py, beside this file
 
 TASKS = ("task1", "task2")
 ASSIGNMENT_BAR = 0.97  # the assignment calls 97% pixel accuracy good
-# conv_autoencoder.py and conv_vae.py save the models that latent_space.py and pretraining.py reload.
-RUN_FIRST = ("conv_autoencoder", "conv_vae")
-# The order a reader meets them in: the tasks' own code space first, then dense ideas on the kit's
-# bitmaps, then the conv models on Fashion-MNIST and what their codes are good for.
-READING_ORDER = ("code_space", "dense_variants", "mse_vs_ce", "vae_dense", "tsne_from_scratch", "conv_autoencoder",
-                 "conv_vae", "latent_space", "pretraining")
 
 
 def main():
     args = arguments()
+    plt.switch_backend("Agg")  # files only, never a window
     build = describe_build(args)
 
     runs = collect_task_runs(args)
@@ -128,7 +119,7 @@ def collect_experiments(args):
     """{name: its metrics JSON and run time} for every experiment: run now in <work>/experiments, or read
     from there (the run times are kept in <work>/experiments/seconds.json)."""
     folder = os.path.join(args.work, "experiments")
-    names = experiment_names()
+    names = NAMES  # kit/experiments.py: reading order, each after the ones it needs
     timings = os.path.join(folder, "seconds.json")
     if not args.from_work:
         os.makedirs(folder, exist_ok=True)
@@ -137,14 +128,6 @@ def collect_experiments(args):
     found = {name: os.path.join(folder, "figures", f"{name}_metrics.json") for name in names}
     return {name: dict(read_json(path), folder=os.path.join(folder, "figures"), seconds=seconds.get(name))
             for name, path in found.items() if os.path.exists(path)}
-
-
-def experiment_names():
-    """Every experiments/*.py but the shared plumbing, the ones others depend on first."""
-    names = sorted(os.path.splitext(os.path.basename(p))[0]
-                   for p in glob.glob(os.path.join(REPO, "experiments", "*.py")))
-    names.remove("common")
-    return sorted(names, key=lambda n: n not in RUN_FIRST)
 
 
 def run_experiment(name, folder, quick):
@@ -170,8 +153,7 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     shown = {task: median_run(runs[task]) for task in TASKS}
     task1_section(pdf, runs["task1"], results["task1"], shown["task1"], experiments.get("task1_ablation"), work)
     task2_section(pdf, runs["task2"], results["task2"], shown, fitted, work)
-    bonus = sorted(set(experiments) - {"task1_ablation"},  # the ablation is part of task 1's section
-                   key=lambda k: READING_ORDER.index(k) if k in READING_ORDER else len(READING_ORDER))
+    bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
     seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
     experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
     reproduce_section(pdf, build["runs"])

@@ -10,11 +10,9 @@ import sys
 import pytest
 
 from helpers import QuickExperiments, TaskRun
+from kit.experiments import NAMES
 from kit.runs import headless_env, read_json
 from kit.scripts import REPO
-
-EXPERIMENTS = ["task1_ablation", "code_space", "dense_variants", "vae_dense", "mse_vs_ce", "tsne_from_scratch",
-               "conv_autoencoder", "conv_vae", "latent_space", "pretraining"]
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +52,6 @@ class ReportLayout:
 
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory, task1_run, task2_run, experiments):
-    for name in EXPERIMENTS:
+    for name in NAMES:
         experiments.metrics(name)
     return ReportLayout(tmp_path_factory.mktemp("report"), {"task1": task1_run, "task2": task2_run}, experiments)

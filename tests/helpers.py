@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+from kit.experiments import experiment
 from kit.grading import grade_task
 from kit.runs import headless_env, read_json, write_json
 from kit.scripts import REPO
@@ -60,8 +61,6 @@ class TaskRun:
 class QuickExperiments:
     """The experiments' --quick runs, each made once, in one shared folder (some reload others' models)."""
 
-    NEEDS = {"latent_space": ("conv_autoencoder", "conv_vae"), "pretraining": ("conv_autoencoder",)}
-
     def __init__(self, folder, keras_home):
         self.folder, self.keras_home, self.failed = str(folder), str(keras_home), {}
 
@@ -71,7 +70,7 @@ class QuickExperiments:
         if name in self.failed:
             raise AssertionError(self.failed[name])
         if not os.path.exists(path):
-            for needed in self.NEEDS.get(name, ()):
+            for needed in experiment(name).needs:
                 self.metrics(needed)
             done = run_script(f"experiments/{name}.py", self.folder, timeout=900, args=("--quick",),
                               KERAS_HOME=self.keras_home)

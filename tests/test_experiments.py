@@ -1,18 +1,20 @@
 """The bonus experiments, each through its own --quick run: it writes the metrics JSON the report
 reads, its charts exist, and its numbers say what the experiment is about."""
 
+import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import EXPERIMENTS
 from helpers import is_png
+from kit.experiments import NAMES, experiment, saved_by
 from kit.runs import headless_env
-from kit.scripts import REPO
+from kit.scripts import REPO, source_of
 
 
-@pytest.mark.parametrize("name", EXPERIMENTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_writes_metrics_and_charts_for_the_report(experiments, name):
     metrics = experiments.metrics(name)
     assert metrics["title"] and metrics["reading"]
@@ -126,3 +128,14 @@ def test_pretraining_compares_every_set_up_on_both_data_sets(experiments):
         # The ranking the reading states is the order of the means it was given.
         means = [sum(scores[name]) / len(scores[name]) for name in metrics["ranking"][data]]
         assert means == sorted(means, reverse=True)
+
+
+def test_every_experiment_file_is_in_the_one_list():
+    """kit/experiments.py is what the report and the tests run: a file left out of it would never run."""
+    files = {os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO, "experiments"))
+             if name.endswith(".py")} - {"common"}
+    assert set(NAMES) == files
+    for position, name in enumerate(NAMES):  # each runs after the experiments whose models it loads
+        assert all(NAMES.index(needed) < position for needed in experiment(name).needs)
+        assert all(saved_by(model) in experiment(name).needs
+                   for model in re.findall(r'saved_model\("(\w+)"\)', source_of(f"experiments/{name}.py")))

@@ -1,6 +1,7 @@
-"""The benchmark: each task script run several times, summarised over the runs, beside the baselines.
+"""Results of the task scripts over several runs: run them, summarise each number's spread, tabulate.
 
-bench/run.py prints it as a Markdown table; report/build.py lays the same numbers out in the PDF.
+bench/run.py (the benchmark) prints the table in Markdown; report/build.py lays the same numbers out
+in the PDF.
 """
 
 import os
