@@ -124,36 +124,59 @@ maps = {task: tsne_with_thumbnails(spaces[f"{task} thought vectors"][1], x_test,
         for task in ("task1", "task2")}
 
 # ---- metrics and reading -----------------------------------------------------------------------------
-ranked = sorted(facts, key=lambda n: -facts[n][0])
-task1_pairs = closest_pairs(facts["task1 thought vectors"][1])
+def grouping(knn, test_images):
+    """Whether task 2's thought vectors group the digits more closely than task 1's: a gap counts when it
+    exceeds twice the standard error of the difference of two accuracies on `test_images` images each."""
+    one, two = knn["task1 thought vectors"], knn["task2 thought vectors"]
+    se = ((one * (1 - one) + two * (1 - two)) / test_images) ** 0.5
+    gap = two - one
+    if abs(gap) <= 2 * se:
+        verdict = "about as closely as task 1's: the difference is within twice its standard error"
+    elif gap > 0:
+        verdict = "more closely than task 1's: the classifier pulled images of one digit together"
+    else:
+        verdict = "less closely than task 1's, although a classifier reads them"
+    return (f"A test image's nearest neighbours share its digit {one:.2%} of the time in task 1's thought vectors "
+            f"and {two:.2%} in task 2's ({(two - one) * 100:+.1f} points, standard error {se * 100:.1f}): task "
+            f"2's thought vectors group the digits {verdict}.")
+
+
+def reading(knn, pairs, k, test_images):
+    """The experiment's reading, from its k-NN accuracies and closest pairs."""
+    ranked = sorted(knn, key=lambda n: -knn[n])
+    return [
+        f"Ranked by {k}-nearest-neighbour accuracy: " + ", ".join(f"{n} {100 * knn[n]:.2f}%" for n in ranked)
+        + ". No classifier is trained on any space: the number says how often an image's nearest training "
+        "images carry its digit, that is, how far 'close in the space' means 'same digit'.",
+        f"In task 1's thought vectors the digit pairs that most often neighbour each other are "
+        f"{', '.join(pairs['task1 thought vectors']) or 'none'} (mix-ups of the nearest training image, both "
+        "directions counted); the thumbnails on the map show what those neighbours look like. The task 1 "
+        "autoencoder was never told the digits, so whatever grouping it has comes from appearance alone. "
+        + grouping(knn, test_images),
+    ]
+
+
+knn = {name: f[0] for name, f in facts.items()}
+pairs = {name: closest_pairs(f[1]) for name, f in facts.items()}
 write_metrics("code_space", {
     "title": "Thought vectors: do similar digits sit together?",
     "question": "The assignment says a good autoencoder puts similar-looking digits close together in the "
                 "thought vectors. How close, measured?",
+    "setup": f"Set-up: the thought vectors of one run each of task1.py and task2.py (256 tanh units), PCA with "
+             f"256 components fitted on the same training images, and the raw 784 pixels; {K}-nearest-neighbour "
+             f"vote (Euclidean) from the {len(x_train):,} training images for each of the {len(x_test):,} test "
+             "images; no seeds, one run.",
     "settings": {"quick": args.quick, "k": K, "train_images": len(x_train), "test_images": len(x_test)},
     "table": {"columns": ["space", "dimensions", f"{K}-nearest-neighbour digit accuracy %",
                           f"closest digit pairs (nearest-neighbour mix-ups, top {PAIRS})"],
-              "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * facts[name][0]:.2f}",
-                        ", ".join(closest_pairs(facts[name][1]))] for name in facts]},
+              "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * knn[name]:.2f}", ", ".join(pairs[name])]
+                       for name in facts]},
     "figures": [{"file": maps["task1"], "caption": "t-SNE of task 1's test thought vectors; thumbnails show the "
                                                    "images at some points, framed in their digit's colour."},
                 {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
                                                    "classifier."}],
-    "reading": [
-        f"Ranked by {K}-nearest-neighbour accuracy: "
-        + ", ".join(f"{n} {100 * facts[n][0]:.2f}%" for n in ranked)
-        + ". No classifier is trained on any space: the number says how often an image's nearest training "
-        "images carry its digit, that is, how far 'close in the space' means 'same digit'.",
-        f"In task 1's thought vectors the digit pairs that most often neighbour each other are "
-        f"{', '.join(task1_pairs) or 'none'} (mix-ups of the nearest training image, both directions "
-        "counted); the thumbnails on the map show what those neighbours look like. The task 1 autoencoder "
-        "was never told the digits, so whatever grouping it has comes from appearance alone. Task 2's "
-        f"code, which also feeds a classifier, scores {100 * facts['task2 thought vectors'][0]:.2f}% against "
-        f"task 1's {100 * facts['task1 thought vectors'][0]:.2f}%: "
-        + ("the classifier pulled images of one digit closer together."
-           if facts["task2 thought vectors"][0] > facts["task1 thought vectors"][0] else
-           "here the classifier did not make neighbours more alike in digit."),
-    ],
-    "knn_accuracy": {name: f[0] for name, f in facts.items()},
-    "closest_pairs": {name: closest_pairs(f[1]) for name, f in facts.items()},
+    "reading": reading(knn, pairs, K, len(x_test)),
+    "grouping": grouping(knn, len(x_test)),
+    "knn_accuracy": knn,
+    "closest_pairs": pairs,
 })

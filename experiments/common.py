@@ -111,6 +111,14 @@ def pixel_accuracy(reconstructed, x):
     return float(np.mean(np.round(reconstructed) == np.round(x)))
 
 
+def nearest_distance(images, reference):
+    """Mean squared pixel distance from each image to its nearest reference image: how far a decoded
+    image is from anything in the data."""
+    flat, ref = images.reshape(len(images), -1), reference.reshape(len(reference), -1)
+    squared = (flat**2).sum(1)[:, None] + (ref**2).sum(1)[None] - 2 * flat @ ref.T
+    return np.maximum(squared.min(axis=1), 0) / flat.shape[1]
+
+
 def save(figure, name):
     """Save a chart as figures/<name>.png and return the file name."""
     os.makedirs(FIGURES, exist_ok=True)
@@ -126,6 +134,20 @@ def write_metrics(name, metrics):
     with open(os.path.join(FIGURES, f"{name}_metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)
     print(f"wrote {FIGURES}/{name}_metrics.json")
+
+
+def read_metrics(name):
+    """figures/<name>_metrics.json written by another experiment in this folder, or None if it has not run."""
+    path = os.path.join(FIGURES, f"{name}_metrics.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def plural(n, word):
+    """"1 run", "5 runs"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def mean_sd(values, scale=100, digits=2):
@@ -169,9 +191,14 @@ class EveryEpoch(keras.callbacks.Callback):
         self.frames.append(rebuilt)
 
 
-def epoch_grid(shown, frames, column_titles, title, name):
-    """Test images on top, then one row of their reconstructions per epoch; returns the file name."""
-    rows = [shown] + list(frames)
+def epoch_grid(shown, frames, column_titles, title, name, epochs_shown=4):
+    """Test images on top, then for each model ({label: reconstructions after each epoch}) a row for
+    `epochs_shown` of its epochs, spread from the first to the last; returns the file name."""
+    rows, labels = [shown], ["test"]
+    for label, per_epoch in frames.items():
+        picked = sorted({int(round(e)) for e in np.linspace(0, len(per_epoch) - 1, min(epochs_shown, len(per_epoch)))})
+        rows += [per_epoch[e] for e in picked]
+        labels += [f"{label}, epoch {e + 1}" for e in picked]
     cols = len(shown)
     figure, axes = plt.subplots(len(rows), cols, figsize=(cols * 0.9, len(rows) * 0.95 + 0.6),
                                 squeeze=False, layout="constrained")
@@ -180,8 +207,8 @@ def epoch_grid(shown, frames, column_titles, title, name):
             axes[r, c].imshow(row[c, ..., 0], cmap="gray_r", vmin=0, vmax=1)
             axes[r, c].set_xticks([])
             axes[r, c].set_yticks([])
-        axes[r, 0].set_ylabel("test" if r == 0 else f"epoch {r}", rotation=0, ha="right", fontsize=7)
+        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", fontsize=8)
     for c, text in enumerate(column_titles):
-        axes[0, c].set_title(text, fontsize=7)
+        axes[0, c].set_title(text, fontsize=8)
     figure.suptitle(title)
     return save(figure, name)

@@ -21,6 +21,7 @@ figures/dense_variants_metrics.json.
 
 import os
 import tempfile
+from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -85,18 +86,30 @@ def noisy(x):
 
 # ---- training: each variant, each run, best checkpoint reloaded --------------------------------
 VARIANTS = ("compression", "denoising", "sparse")
-ROWS = [f"{v}{suffix}" for v in VARIANTS for suffix in ("", ", tuned")]  # "sparse, tuned": the tuned recipe
-results = {row: [] for row in ROWS}
+
+
+@dataclass(frozen=True)
+class SetUp:
+    variant: str  # one of VARIANTS
+    tuned: bool  # False: the seed's recipe (sigmoid, MSE, Adam 0.01); True: ReLU, cross-entropy, chosen step
+
+    @property
+    def name(self):
+        return self.variant + (", tuned" if self.tuned else "")
+
+
+SET_UPS = [SetUp(variant, tuned) for variant in VARIANTS for tuned in (False, True)]
+results = {s.name: [] for s in SET_UPS}
 checkpoints = tempfile.mkdtemp(prefix="dense_variants_")
 x_test_noisy = noisy(x_test)
 
 
-def train(row, step, run):
-    """Train one row's network at Adam `step`: its test numbers, from the best-on-validation checkpoint
+def train(set_up, step, run):
+    """Train one set-up's network at Adam `step`: its test numbers, from the best-on-validation checkpoint
     reloaded, and that best validation loss."""
-    variant = row.split(",")[0]
-    model = build(sparse=variant == "sparse", tuned=row.endswith("tuned"), step=step)
-    path = os.path.join(checkpoints, f"{row}-{run}-{step:g}.keras")
+    variant = set_up.variant
+    model = build(sparse=variant == "sparse", tuned=set_up.tuned, step=step)
+    path = os.path.join(checkpoints, f"{set_up.name}-{run}-{step:g}.keras")
     save_best = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)
     if variant == "denoising":
         # Fresh noise every epoch: a tf.data map draws it per batch.
@@ -113,20 +126,20 @@ def train(row, step, run):
     outcome = {"mse": float(np.mean((rebuilt - x_test) ** 2)), "pixel_accuracy": pixel_accuracy(rebuilt, x_test),
                "mean_activation": float(codes.mean()),
                "active_units_per_image": float((codes > ACTIVE).sum(axis=1).mean()), "rebuilt": rebuilt}
-    print(f"run {run + 1} {row}, Adam {step:g}: test MSE {outcome['mse']:.4f}, pixels "
+    print(f"run {run + 1} {set_up.name}, Adam {step:g}: test MSE {outcome['mse']:.4f}, pixels "
           f"{outcome['pixel_accuracy']:.2%}, mean code activation {outcome['mean_activation']:.3f}")
     return outcome, min(history.history["val_loss"])
 
 
-chosen = {row: LEARNING_RATE for row in ROWS if not row.endswith("tuned")}  # the seed's step
+chosen = {s.name: LEARNING_RATE for s in SET_UPS if not s.tuned}  # the seed's step
 for run in range(args.runs):
-    for row in ROWS:
-        if row in chosen:
-            results[row].append(train(row, chosen[row], run)[0])
-        else:  # a tuned row's first run: every step, the one with the lowest validation loss kept
-            tried = {step: train(row, step, run) for step in TUNED_STEPS}
-            chosen[row] = min(TUNED_STEPS, key=lambda step: tried[step][1])
-            results[row].append(tried[chosen[row]][0])
+    for set_up in SET_UPS:
+        if set_up.name in chosen:
+            results[set_up.name].append(train(set_up, chosen[set_up.name], run)[0])
+        else:  # a tuned set-up's first run: every step, the one with the lowest validation loss kept
+            tried = {step: train(set_up, step, run) for step in TUNED_STEPS}
+            chosen[set_up.name] = min(TUNED_STEPS, key=lambda step: tried[step][1])
+            results[set_up.name].append(tried[chosen[set_up.name]][0])
 
 # ---- charts and metrics ------------------------------------------------------------------------
 first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]  # one test image per digit
@@ -145,76 +158,68 @@ figures = [
 ]
 
 
-def mean_of(row, key):
-    return float(np.mean([r[key] for r in results[row]]))
+def reading(means, chosen, runs, epochs, code_units, active, rho, steps):
+    """The reading, from the means over the runs: {set-up name: {mse, pixel_accuracy, mean_activation,
+    active_units_per_image}} and the Adam step chosen for each set-up."""
+    def m(name, key):
+        return means[name][key]
+
+    better = [v for v in ("compression", "denoising", "sparse") if m(f"{v}, tuned", "mse") < m(v, "mse")]
+    first = (f"Numbers are mean \u00b1 sd over {runs} run{'s' if runs != 1 else ''} of {epochs} epochs, each at "
+             "its best epoch on validation; the denoising rows are scored on noisy test inputs against the clean "
+             "images, so they solve a harder task. The rows without 'tuned' are the seed's recipe (sigmoid "
+             "everywhere, MSE, Adam 0.01); 'tuned' keeps every layer size and changes three things: ReLU hidden "
+             "layers, binary cross-entropy, and an Adam step chosen on validation from "
+             + ", ".join(f"{step:g}" for step in steps) + " (chosen: "
+             + ", ".join(f"{v} {chosen[f'{v}, tuned']:g}" for v in ("compression", "denoising", "sparse")) + ").")
+    sparse_paragraph = []
+    for recipe, label in (("", "the seed's recipe"), (", tuned", "the tuned recipe")):
+        plain, sparse = f"compression{recipe}", f"sparse{recipe}"
+        units = m(sparse, "active_units_per_image")
+        share = ("most units are near zero on any one image and a few carry it" if units < code_units / 2 else
+                 "yet more than half the units are active on a typical image: the penalty lowered the mean "
+                 "activation more than the number of units in use")
+        cost = "cost" if m(sparse, "mse") > m(plain, "mse") else "cost no"
+        sparse_paragraph.append(
+            f"Under {label} the penalty moved the mean code activation from {m(plain, 'mean_activation'):.3f} "
+            f"(plain) to {m(sparse, 'mean_activation'):.3f} against a target of {rho}, and the units above "
+            f"{active} on a test image from {m(plain, 'active_units_per_image'):.1f} to {units:.1f} of "
+            f"{code_units}: {share}. It {cost} reconstruction: test MSE {m(plain, 'mse'):.4f} plain, "
+            f"{m(sparse, 'mse'):.4f} sparse.")
+    verdict = ("The tuned recipe lowers the test MSE for all three" if len(better) == 3 else
+               f"The tuned recipe lowers the test MSE for {' and '.join(better)} only" if better else
+               "The tuned recipe lowers the test MSE for none of the three here")
+    tuned = verdict + " (seed's -> tuned: " + "; ".join(
+        f"{v} {m(v, 'mse'):.4f} -> {m(f'{v}, tuned', 'mse'):.4f} ({m(v, 'pixel_accuracy'):.2%} -> "
+        f"{m(f'{v}, tuned', 'pixel_accuracy'):.2%} pixels)" for v in ("compression", "denoising", "sparse")) + ")."
+    if len(better) == 3:
+        tuned += (" Sigmoid hidden layers pass back at most a quarter of each gradient and MSE multiplies in the "
+                  "output sigmoid's slope again, so the seed's network learns slowly at the same number of steps.")
+    return [first, " ".join(sparse_paragraph), tuned]
 
 
-rows = [[row, mean_sd([r["mse"] for r in rs], scale=1, digits=4), mean_sd([r["pixel_accuracy"] for r in rs]),
+rows = [[name, mean_sd([r["mse"] for r in rs], scale=1, digits=4), mean_sd([r["pixel_accuracy"] for r in rs]),
          mean_sd([r["mean_activation"] for r in rs], scale=1, digits=3),
-         mean_sd([r["active_units_per_image"] for r in rs], scale=1, digits=1)] for row, rs in results.items()]
-better = [v for v in VARIANTS if mean_of(f"{v}, tuned", "mse") < mean_of(v, "mse")]
-looser = mean_of("sparse, tuned", "mean_activation") > mean_of("sparse", "mean_activation")  # less sparse tuned
-losers = [v for v in VARIANTS if v not in better]
-codes = ", ".join(f"{v} {mean_of(v, 'mean_activation'):.3f} seed's, {mean_of(f'{v}, tuned', 'mean_activation'):.3f} "
-                  "tuned" for v in losers)
-losers_reading = (
-    (f"Where the seed's recipe stays ahead ({', '.join(losers)}), look at the codes (mean code activation {codes}): "
-     + ("fed by ReLU layers, the tuned sigmoid code units sit higher, nearer saturation at 1, where a unit tells "
-        "images apart less; fixes for slow gradients do not help a code that is losing its range."
-        if all(mean_of(f"{v}, tuned", "mean_activation") > mean_of(v, "mean_activation") for v in losers) else
-        "the tuned recipe's fixes for slow gradients buy nothing there at these settings.")
-     + (" The sparsity penalty holds the tuned sparse code down, and that row is where tuning wins; but its code "
-        f"is also less sparse than the seed's (mean activation {mean_of('sparse, tuned', 'mean_activation'):.3f} "
-        f"against {mean_of('sparse', 'mean_activation'):.3f}), so part of that gain is the same penalty weight "
-        "squeezing the tuned code less." if "sparse" in better and looser else ""))
-    if losers else "")
-tuned_reading = (
-    "The tuned recipe lowers the test MSE for all three" if len(better) == len(VARIANTS) else
-    f"The tuned recipe lowers the test MSE for {' and '.join(better)} only" if better else
-    "The tuned recipe lowers the test MSE for none of the three here") + " (seed's -> tuned: " + "; ".join(
-    f"{v} {mean_of(v, 'mse'):.4f} -> {mean_of(f'{v}, tuned', 'mse'):.4f} "
-    f"({mean_of(v, 'pixel_accuracy'):.2%} -> {mean_of(f'{v}, tuned', 'pixel_accuracy'):.2%} pixels)"
-    for v in VARIANTS) + ")"
-
-
-def sparsity_cost(recipe):
-    """What the sparsity penalty cost in reconstruction under one recipe ("" the seed's, ", tuned")."""
-    plain, sparse = mean_of(f"compression{recipe}", "mse"), mean_of(f"sparse{recipe}", "mse")
-    name = "the tuned recipe" if recipe else "the seed's recipe"
-    return (f"Under {name} it cost reconstruction: test MSE {plain:.4f} plain, {sparse:.4f} sparse." if sparse > plain
-            else f"Under {name} it cost no reconstruction: test MSE {plain:.4f} plain, {sparse:.4f} sparse.")
-
-
+         mean_sd([r["active_units_per_image"] for r in rs], scale=1, digits=1)] for name, rs in results.items()]
+means = {name: {key: float(np.mean([r[key] for r in rs]))
+                for key in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
+         for name, rs in results.items()}
 write_metrics("dense_variants", {
     "title": "Dense autoencoders: compression, denoising, sparse",
     "question": "What do a bottleneck, input noise and a sparsity penalty each do to one network, and how much "
                 "of the seed's result is its recipe?",
+    "setup": f"Set-up: 784-{HIDDEN}-{CODE}-{HIDDEN}-784 on the kit's {len(x_train):,} training bitmaps; the seed's "
+             f"recipe (sigmoid everywhere, MSE, Adam {LEARNING_RATE:g}) and a tuned one (ReLU hidden layers, "
+             "binary cross-entropy, Adam step chosen on validation); denoising: N(0, "
+             f"{NOISE_SD}) noise clipped to [0, 1]; sparse: KL penalty to rho = {RHO}, weight {SPARSITY_WEIGHT}; "
+             f"batches of {BATCH_SIZE}, {args.epochs} epochs, best epoch on validation, {args.runs} runs.",
     "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "learning_rate": LEARNING_RATE,
                  "tuned_steps": TUNED_STEPS, "chosen_steps": chosen, "batch_size": BATCH_SIZE, "noise_sd": NOISE_SD,
                  "rho": RHO, "sparsity_weight": SPARSITY_WEIGHT},
     "table": {"columns": ["variant", "test MSE", "test pixel accuracy %", "mean code activation",
                           f"code units > {ACTIVE} per image"], "rows": rows},
     "figures": figures,
-    "reading": [
-        f"Numbers are mean \u00b1 sd over {args.runs} run(s) of {args.epochs} epochs, each at its best epoch on "
-        "validation; the denoising rows are scored on noisy test inputs against the clean images, so they "
-        "solve a harder task. The rows without 'tuned' are the seed's recipe (sigmoid everywhere, MSE, Adam "
-        "0.01); 'tuned' keeps every layer size and changes three things: ReLU hidden layers, binary "
-        "cross-entropy, and an Adam step chosen on validation from "
-        + ", ".join(f"{step:g}" for step in TUNED_STEPS) + " (chosen: "
-        + ", ".join(f"{v} {chosen[f'{v}, tuned']:g}" for v in VARIANTS) + ").",
-        f"The sparsity penalty moved the mean code activation from {mean_of('compression', 'mean_activation'):.3f} "
-        f"(plain) to {mean_of('sparse', 'mean_activation'):.3f} against a target of {RHO} with the seed's recipe, "
-        f"and from {mean_of('compression, tuned', 'mean_activation'):.3f} to "
-        f"{mean_of('sparse, tuned', 'mean_activation'):.3f} with the tuned one: most units are near zero on any "
-        "one image and a few carry it. " + sparsity_cost("") + " " + sparsity_cost(", tuned"),
-        tuned_reading + ". "
-        + ("Why: sigmoid hidden layers pass back at most a quarter of each gradient and MSE multiplies in the "
-           "output sigmoid's slope again (see the MSE vs cross-entropy experiment), so the seed's network learns "
-           "slowly; ReLU layers pass the gradient on whole and cross-entropy cancels the output slope."
-           if len(better) == len(VARIANTS) else
-           losers_reading),
-    ],
+    "reading": reading(means, chosen, args.runs, args.epochs, CODE, ACTIVE, RHO, TUNED_STEPS),
     "results": {row: [{k: r[k] for k in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
                       for r in rs] for row, rs in results.items()},
 })

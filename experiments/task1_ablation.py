@@ -15,6 +15,7 @@ Writes figures/task1_ablation_*.png and figures/task1_ablation_metrics.json.
 """
 
 import time
+from dataclasses import dataclass
 
 import keras
 import matplotlib.pyplot as plt
@@ -22,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from common import arguments, kit_bitmaps, mean_sd, pixel_accuracy, save, write_metrics
+from common import arguments, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
 from kit.scripts import definitions_from, setting
 
 # ---- settings (task1.py's own, read from its source) ---------------------------------------------
@@ -32,15 +33,39 @@ LEARNING_RATE = setting("task1.py", "LEARNING_RATE")
 L2_ENCODER = setting("task1.py", "L2_ENCODER")
 MAX_SHIFT = setting("task1.py", "MAX_SHIFT")
 TiedTranspose = definitions_from("task1.py", ["TiedTranspose"], {"keras": keras, "layers": layers})["TiedTranspose"]
-VARIANTS = {  # name: (decoder, shifts, l2, centring and mean-image start)
-    "full recipe": ("tied", True, True, True),
-    "untied decoder": ("untied", True, True, True),
-    "tied, no gains": ("tied, no gains", True, True, True),
-    "without shifts": ("tied", False, True, True),
-    "without L2": ("tied", True, False, True),
-    "without centring": ("tied", True, True, False),
-    "plain autoencoder": ("untied", False, False, False),
-}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """task1.py's recipe with some ingredients changed."""
+
+    name: str
+    decoder: str = "tied"  # "tied" (task1.py's), "untied" (its own matrix) or "tied, no gains"
+    shifts: bool = True  # random shifts of every training batch
+    l2: bool = True  # L2 on the encoder kernel
+    centring: bool = True  # centred inputs and the output started at the mean image
+
+
+VARIANTS = (
+    Variant("full recipe"),
+    Variant("untied decoder", decoder="untied"),
+    Variant("tied, no gains", decoder="tied, no gains"),
+    Variant("without shifts", shifts=False),
+    Variant("without L2", l2=False),
+    Variant("without centring", centring=False),
+    Variant("plain autoencoder", decoder="untied", shifts=False, l2=False, centring=False),
+)
+
+
+@dataclass
+class Outcome:
+    """One trained variant."""
+
+    history: dict
+    train: float  # pixel accuracy on its own training images
+    test: float
+    seconds: float  # fit time in this process
+    weights: int
 
 args = arguments(__doc__, epochs=setting("task1.py", "EPOCHS"))
 
@@ -75,14 +100,14 @@ def build(decoder, l2, centring):
     return model
 
 
-def train(decoder, shifts, l2, centring):
-    """Train one variant from scratch; return (history, train accuracy, test accuracy, seconds, weights)."""
-    model = build(decoder, l2, centring)
+def train(variant):
+    """Train one variant from scratch."""
+    model = build(variant.decoder, variant.l2, variant.centring)
     shift = layers.RandomTranslation(MAX_SHIFT / SIDE, MAX_SHIFT / SIDE, fill_mode="constant",
                                      interpolation="nearest")
 
     def pair(batch):
-        if shifts:
+        if variant.shifts:
             batch = tf.reshape(shift(tf.reshape(batch, (-1, SIDE, SIDE, 1)), training=True), (-1, PIXELS))
         return batch, batch
 
@@ -92,59 +117,73 @@ def train(decoder, shifts, l2, centring):
     history = model.fit(batches, epochs=args.epochs, validation_data=(x_val, x_val), verbose=0)
     seconds = time.time() - start
     weights = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-    return (history.history, pixel_accuracy(model.predict(x_train, verbose=0), x_train),
-            pixel_accuracy(model.predict(x_test, verbose=0), x_test), seconds, weights)
+    return Outcome(history.history, pixel_accuracy(model.predict(x_train, verbose=0), x_train),
+                   pixel_accuracy(model.predict(x_test, verbose=0), x_test), seconds, weights)
 
 
-results = {name: [] for name in VARIANTS}
+results = {v.name: [] for v in VARIANTS}
 for run in range(args.runs):
-    for name, flags in VARIANTS.items():
-        results[name].append(train(*flags))
-        _, acc_train, acc_test, seconds, weights = results[name][-1]
-        print(f"run {run + 1}, {name}: train {acc_train:.2%}, test {acc_test:.2%}, {seconds:.0f} s, "
-              f"{weights:,} weights")
+    for variant in VARIANTS:
+        o = train(variant)
+        results[variant.name].append(o)
+        print(f"run {run + 1}, {variant.name}: train {o.train:.2%}, test {o.test:.2%}, {o.seconds:.0f} s, "
+              f"{o.weights:,} weights")
 
 # ---- charts and metrics --------------------------------------------------------------------------
 figure, ax = plt.subplots(figsize=(8, 4.2))
 for name, runs in results.items():
-    ax.plot(np.arange(1, args.epochs + 1), runs[0][0]["val_loss"], label=name)
+    ax.plot(np.arange(1, args.epochs + 1), runs[0].history["val_loss"], label=name)
 ax.set(title="Validation loss of each variant (first run)", xlabel="epoch",
        ylabel="binary cross-entropy (+ L2)", yscale="log")
 ax.legend(fontsize=8)
 curves = save(figure, "task1_ablation_curves")
 
-test = {name: np.mean([r[2] for r in runs]) for name, runs in results.items()}
-train_acc = {name: np.mean([r[1] for r in runs]) for name, runs in results.items()}
-seconds = {name: np.mean([r[3] for r in runs]) for name, runs in results.items()}
-rows = [[name, mean_sd([r[1] for r in runs]), mean_sd([r[2] for r in runs]), f"{seconds[name]:.0f} s",
-         f"{runs[0][4]:,}"] for name, runs in results.items()]
-ranked = sorted(VARIANTS, key=lambda n: -test[n])
-reading = [
-    f"Over {args.runs} run(s) of {args.epochs} epochs each, the full recipe reaches {test['full recipe']:.2%} "
-    f"test pixel accuracy; the plain autoencoder reaches {test['plain autoencoder']:.2%} on test while scoring "
-    f"{train_acc['plain autoencoder']:.2%} on its own training images - the gap is memorising. Each other row "
-    "changes one ingredient; its distance from the full recipe is what that ingredient buys. Ranked by test "
-    f"accuracy: {', '.join(f'{n} {test[n]:.2%}' for n in ranked)}.",
-    f"Tying: the untied decoder has {results['untied decoder'][0][4]:,} weights against the tied one's "
-    f"{results['full recipe'][0][4]:,}, and scores {test['untied decoder']:.2%} against {test['full recipe']:.2%}, "
-    f"fitting in {seconds['untied decoder']:.0f} s against {seconds['full recipe']:.0f} s in this process. "
-    f"Without its gains the tied decoder scores {test['tied, no gains']:.2%} on test and "
-    f"{train_acc['tied, no gains']:.2%} on its own training images (full recipe: {train_acc['full recipe']:.2%}). "
-    + ("It fits even its training images worse: under-fitting, not memorising. The bounded tanh code and a "
-       "shared matrix cannot give the output confident logits without saturating the encoder; one free scale "
-       "per code unit and per pixel (1,040 numbers) removes that conflict."
-       if train_acc["tied, no gains"] < train_acc["full recipe"] else
-       "It fits its training images as well as the full recipe here, so in this run the gains did not cure "
-       "an under-fit."),
-]
+
+
+def reading(means, weights, runs, epochs):
+    """The reading, from each variant's means {name: (train, test, seconds)} and weight counts."""
+    test = {name: m[1] for name, m in means.items()}
+    train, seconds = {name: m[0] for name, m in means.items()}, {name: m[2] for name, m in means.items()}
+    ranked = sorted(test, key=lambda n: -test[n])
+    gap = {name: train[name] - test[name] for name in means}
+    memorises = gap["plain autoencoder"] > gap["full recipe"]
+    return [
+        f"Over {runs} run{'s' if runs != 1 else ''} of {epochs} epochs each, the full recipe reaches "
+        f"{test['full recipe']:.2%} test pixel accuracy ({train['full recipe']:.2%} on its training images); the "
+        f"plain autoencoder {test['plain autoencoder']:.2%} on test and {train['plain autoencoder']:.2%} on its "
+        "training images: " + ("a wider gap, it memorises more. " if memorises else "no wider gap here. ")
+        + "Each other row changes one ingredient; its distance from the full recipe is what that ingredient buys. "
+        f"Ranked by test accuracy: {', '.join(f'{n} {test[n]:.2%}' for n in ranked)}.",
+        f"Tying: the untied decoder has {weights['untied decoder']:,} weights against the tied one's "
+        f"{weights['full recipe']:,}, and scores {test['untied decoder']:.2%} against {test['full recipe']:.2%}, "
+        f"fitting in {seconds['untied decoder']:.0f} s against {seconds['full recipe']:.0f} s in this process. "
+        f"Without its gains the tied decoder scores {test['tied, no gains']:.2%} on test and "
+        f"{train['tied, no gains']:.2%} on its own training images (full recipe: {train['full recipe']:.2%}). "
+        + ("It fits even its training images worse: under-fitting, not memorising; one free scale per code unit "
+           "and per pixel (1,040 numbers) is what lets the shared matrix give confident logits."
+           if train["tied, no gains"] < train["full recipe"] else
+           "It fits its training images as well as the full recipe here, so in this run the gains did not cure "
+           "an under-fit."),
+    ]
+
+
+means = {name: tuple(float(np.mean([getattr(o, key) for o in runs])) for key in ("train", "test", "seconds"))
+         for name, runs in results.items()}
+weights = {name: runs[0].weights for name, runs in results.items()}
+rows = [[name, mean_sd([o.train for o in runs]), mean_sd([o.test for o in runs]), f"{means[name][2]:.0f} s",
+         f"{weights[name]:,}"] for name, runs in results.items()]
 write_metrics("task1_ablation", {
     "title": "Task 1 ablation: what each ingredient buys",
     "question": "Which parts of task1.py's design matter, and how much?",
+    "setup": f"Set-up: task1.py's network (784 -> {THOUGHT_VECTOR} tanh -> 784 sigmoid through the transposed "
+             f"matrix), binary cross-entropy, Adam {LEARNING_RATE:g} cosine-decayed, batches of {BATCH_SIZE}, "
+             f"shifts of up to {MAX_SHIFT} pixels, L2 {L2_ENCODER:g}, on the kit's {len(x_train):,} training "
+             f"bitmaps; each variant changes one ingredient; {args.epochs} epochs, {plural(args.runs, 'run')} each.",
     "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick},
     "table": {"columns": ["variant", "train pixel accuracy %", "test pixel accuracy %", "fit time", "weights"],
               "rows": rows},
     "figures": [{"file": curves, "caption": "Validation loss per epoch for each variant."}],
-    "reading": reading,
-    "results": {name: [{"train": r[1], "test": r[2], "seconds": r[3], "weights": r[4]} for r in runs]
+    "reading": reading(means, weights, args.runs, args.epochs),
+    "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights} for o in runs]
                 for name, runs in results.items()},
 })

@@ -18,6 +18,7 @@ epochs); task1.py and task2.py always run as they are.
 """
 
 import argparse
+import csv
 import datetime
 import os
 import subprocess
@@ -27,12 +28,13 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
+import readings  # report/readings.py, beside this file
 from kit import baselines
 from kit.experiments import NAMES
 from kit.results import machine, markdown_table, run_tasks, spread, summarise
 from kit.runs import headless_env, read_json, saved_runs, write_json
-from kit.scripts import REPO, settings_of
-from layout import Report  # report/layout.py, beside this file
+from kit.scripts import REPO, setting, settings_of
+from layout import Report  # likewise
 
 TASKS = ("task1", "task2")
 ASSIGNMENT_BAR = 0.97  # the assignment calls 97% pixel accuracy good
@@ -149,10 +151,10 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     """Lay the report out section by section; return its headings."""
     pdf = Report(os.path.basename(out))
     pdf.set_title("Assignment 2: autoencoders - model solution report")
-    title_page(pdf, build, results, fitted)
     shown = {task: median_run(runs[task]) for task in TASKS}
+    title_page(pdf, build, results, fitted, experiments.get("task1_ablation"), chart(shown["task2"], "reconstructions"))
     task1_section(pdf, runs["task1"], results["task1"], shown["task1"], experiments.get("task1_ablation"), work)
-    task2_section(pdf, runs["task2"], results["task2"], shown, fitted, work)
+    task2_section(pdf, runs["task2"], results["task2"], shown, fitted, experiments.get("code_space", {}), work)
     bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
     seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
     experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
@@ -171,13 +173,7 @@ def chart(run, name):
     return os.path.join(run["folder"], "figures", f"{run['task']}_{name}.png")
 
 
-def pct(value):
-    return f"{value:.2%}"
-
-
-def mean_sd(s):
-    """`mean ± sd` of an accuracy spread, in percent."""
-    return f"{s['mean']:.2%} \u00b1 {s['std'] * 100:.2f}"
+pct, mean_sd, plural = readings.pct, readings.mean_sd, readings.plural
 
 
 def min_max(s):
@@ -185,7 +181,7 @@ def min_max(s):
 
 
 # ---- title page --------------------------------------------------------------------------------
-def title_page(pdf, build, results, fitted):
+def title_page(pdf, build, results, fitted, ablation, headline):
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
     pdf.multi_cell(0, 10, "Assignment 2: autoencoders", new_x="LMARGIN", new_y="NEXT")
@@ -195,7 +191,7 @@ def title_page(pdf, build, results, fitted):
     pdf.ln(3)
     command = f"python report/build.py --runs {build['runs']}{' --quick' if build['quick'] else ''}"
     pdf.para(f"Built {build['date']} on {build['machine']} by `{command}`, code at commit "
-             f"{build['commit']}.{build['layout_note']} Each task ran {build['runs']} times as a whole "
+             f"{build['commit']}.{build['layout_note']} Each task ran {plural(build['runs'], 'time')} as a whole "
              "headless process; nothing is seeded, so every number below is a mean, spread or range over "
              "those runs. The baselines were fitted on the same dataset.txt and scored on the same "
              "test.txt in the same build.", size=9, style="I")
@@ -204,48 +200,50 @@ def title_page(pdf, build, results, fitted):
     pdf.set_font("DejaVu", "B", 12.5)
     pdf.cell(0, 7, "Summary", new_x="LMARGIN", new_y="NEXT")
     pdf.grid(summary_rows(results, fitted), size=7.5)
-    pdf.bullets(summary_points(results, fitted))
+    pdf.bullets(summary_points(results, fitted, ablation))
+    pdf.figure(headline, "Task 2's median run: test digits (top), their reconstructions from the 256-number "
+               "thought vector (bottom), titled with the digit the classifier named from the same numbers.")
 
 
 def summary_rows(results, fitted):
     """The title page's table: every number it prints comes from here."""
     rows = [["program", "pixel accuracy mean \u00b1 sd", "pixel min - max", "digit accuracy mean \u00b1 sd",
-             "digit min - max", "wall time (median)", "parameters"]]
+             "digit min - max", "duration as printed (median)", "whole process (median)", "parameters"]]
     for task, r in results.items():
         digits = [mean_sd(r["digit_accuracy"]), min_max(r["digit_accuracy"])] if "digit_accuracy" in r else ["-", "-"]
-        rows.append([f"{task}.py ({r['pixel_accuracy']['n']} runs)", mean_sd(r["pixel_accuracy"]),
-                     min_max(r["pixel_accuracy"]), *digits, f"{r['wall_s']['median']:.1f} s", f"{r['parameters']:,}"])
+        rows.append([f"{task}.py ({plural(r['pixel_accuracy']['n'], 'run')})", mean_sd(r["pixel_accuracy"]),
+                     min_max(r["pixel_accuracy"]), *digits, f"{r['duration_s']['median']:.1f} s",
+                     f"{r['wall_s']['median']:.1f} s", f"{r['parameters']:,}"])
     pca = fitted["pca256"]
     rows.append(["PCA, 256 components", pct(pca["pixel_accuracy"]), "-", "-", "-",
-                 f"{pca['seconds']:.1f} s (fit)", f"{pca['parameters']:,}"])
+                 f"{pca['seconds']:.1f} s (fit)", "-", f"{pca['parameters']:,}"])
     for name, key in (("logistic regression on pixels", "logistic"), ("SVC (RBF kernel) on pixels", "svc")):
         b = fitted[key]
-        rows.append([name, "-", "-", pct(b["digit_accuracy"]), "-", f"{b['seconds']:.1f} s (fit)",
+        rows.append([name, "-", "-", pct(b["digit_accuracy"]), "-", f"{b['seconds']:.1f} s (fit)", "-",
                      f"{b['parameters']:,}"])
     alone = fitted["digits_only"]
     s = spread([b["digit_accuracy"] for b in alone])
-    rows.append([f"task2's network, digit loss only ({len(alone)} runs)", "-", "-", mean_sd(s), min_max(s),
-                 f"{np.median([b['seconds'] for b in alone]):.1f} s (fit)", f"{alone[0]['parameters']:,}"])
-    rows.append(["assignment's 'good' bar", pct(ASSIGNMENT_BAR), "-", "-", "-", "10 min limit", "-"])
+    rows.append([f"task2's network, digit loss only ({plural(len(alone), 'run')})", "-", "-", mean_sd(s),
+                 min_max(s), f"{np.median([b['seconds'] for b in alone]):.1f} s (fit)", "-",
+                 f"{alone[0]['parameters']:,}"])
+    rows.append(["assignment's 'good' bar", pct(ASSIGNMENT_BAR), "-", "-", "-", "10 min limit", "-", "-"])
     return rows
 
 
-def summary_points(results, fitted):
+def summary_points(results, fitted, ablation):
     r1, r2 = results["task1"], results["task2"]
     pca = fitted["pca256"]["pixel_accuracy"]
     return [
         f"Task 1 reconstructs the test digits with {pct(r1['pixel_accuracy']['mean'])} of pixels right on "
         f"average, against {pct(pca)} for PCA with 256 components fitted on the same images and the "
         f"assignment's {pct(ASSIGNMENT_BAR)} bar, with one tied weight matrix ({r1['parameters']:,} "
-        f"parameters) in {r1['wall_s']['median']:.0f} s for the whole run.",
+        f"parameters); it prints a duration of {r1['duration_s']['median']:.0f} s (the whole process, "
+        f"TensorFlow's start and the t-SNE chart included: {r1['wall_s']['median']:.0f} s).",
         f"Task 2 keeps {pct(r2['pixel_accuracy']['mean'])} of pixels and names "
         f"{pct(r2['digit_accuracy']['mean'])} of the test digits from the same 256 numbers, against "
         f"{pct(fitted['logistic']['digit_accuracy'])} for logistic regression and "
         f"{pct(fitted['svc']['digit_accuracy'])} for an RBF support-vector machine on the raw pixels.",
-        "What made the difference was not size but training design: centred inputs with an output that "
-        "starts at the mean image (fast convergence), random shifts of every batch (no memorising), and "
-        "a decoder tied to the encoder with a free scale per unit (half the weights). The ablation in "
-        "'Regularisation and what it bought' measures each part.",
+        readings.design_summary(ablation),
     ]
 
 
@@ -253,35 +251,39 @@ def summary_points(results, fitted):
 TSNE_READING = (
     "How to read it: t-SNE places points so that near neighbours in the 256-dimensional thought "
     "vectors stay near neighbours on the page. Tight, separate islands mean the encoder puts images "
-    "of one digit close together; touching islands (4, 7 and 9; 3, 5 and 8 usually) mean those digits "
-    "share strokes in the code. What t-SNE cannot show: distances between islands and their sizes "
-    "carry little meaning, a different run (t-SNE is not seeded either) mirrors, rotates and "
-    "rearranges the islands, and 2 dimensions can tear apart what is close in 256."
+    "of one digit close together; touching islands mean those digits share strokes in the code. What "
+    "t-SNE cannot show: distances between islands and their sizes carry little meaning, a different run "
+    "(t-SNE is not seeded either) mirrors, rotates and rearranges the islands, and 2 dimensions can tear "
+    "apart what is close in 256."
 )
 
 
 def task1_section(pdf, runs, result, shown, ablation, work):
     pdf.heading("Task 1: a dense autoencoder")
+    validation = setting("task1.py", "VALIDATION_SHARE")
     pdf.para("784 pixels -> centring (minus the training mean) -> Dense 256, tanh: the thought vector "
              "-> the same 784x256 matrix, transposed, with a gain per code unit and per pixel -> 784 "
              "sigmoid outputs. Binary cross-entropy, Adam with a cosine-decayed step, random shifts of "
-             "each training batch and L2 on the encoder kernel. Validation is the last 10% of "
+             f"each training batch and L2 on the encoder kernel. Validation is the last {validation:.0%} of "
              "dataset.txt; test.txt is first read after training.")
     settings_table(pdf, "task1.py")
     pdf.para("Binary cross-entropy is the likelihood of 0/1 pixels under a sigmoid output, and its "
-             "gradient does not vanish when the sigmoid saturates (see the MSE vs cross-entropy "
-             "experiment). The cosine schedule lets the last epochs settle without early stopping, so "
-             "no test or validation number picks the stopping point. Tied weights halve the model: the "
-             "decoder is the encoder's matrix read backwards, which is still one hidden layer, the "
-             "simplest autoencoder there is; the 1,040 gains let the output reach confident logits "
-             "without blowing up the encoder's weights (the ablation measures both).")
+             "gradient does not vanish when the sigmoid saturates (the MSE vs cross-entropy experiment "
+             "measures what that changes under plain SGD and under Adam). The cosine schedule lets the last "
+             "epochs settle without early stopping, so no test or validation number picks the stopping point. "
+             "Tied weights halve the model: the decoder is the encoder's matrix read backwards, which is still "
+             "one hidden layer, the simplest autoencoder there is; the 1,040 gains let the output reach "
+             "confident logits without blowing up the encoder's weights (the ablation measures both).")
     results_over_runs(pdf, runs, result, shown, work, narrow=True)
     pdf.heading("Regularisation and what it bought", 2)
-    pdf.para(regularisation_text(ablation))
+    paragraphs = readings.regularisation(ablation, setting("task1.py", "MAX_SHIFT"),
+                                         setting("task1.py", "L2_ENCODER"), result["pixel_accuracy"])
+    pdf.para(paragraphs[0])
     if ablation:
         pdf.grid([ablation["table"]["columns"]] + ablation["table"]["rows"])
-        for paragraph in ablation["reading"]:
-            pdf.para(paragraph)
+        pdf.bullets(paragraphs[1:])
+        for figure in ablation["figures"]:
+            pdf.figure(os.path.join(ablation["folder"], figure["file"]), figure["caption"], width=140)
     pdf.figure(chart(shown, "tsne"), "task1: t-SNE of the 1,000 test thought vectors, coloured by the true digit.",
                width=130, heading="t-SNE of the thought vectors")
     pdf.para(TSNE_READING)
@@ -297,7 +299,7 @@ def results_over_runs(pdf, runs, result, shown, work, narrow):
     task = shown["task"]
     pdf.heading("Results over the runs", 2)
     lines = [f"pixel accuracy {mean_sd(result['pixel_accuracy'])} (range {min_max(result['pixel_accuracy'])}) "
-             f"over {len(runs)} runs"]
+             f"over {plural(len(runs), 'run')}"]
     if "digit_accuracy" in result:
         lines.append(f"digit accuracy {mean_sd(result['digit_accuracy'])} (range {min_max(result['digit_accuracy'])})")
     lines.append(f"duration as printed {result['duration_s']['median']:.1f} s median; whole process "
@@ -307,35 +309,18 @@ def results_over_runs(pdf, runs, result, shown, work, narrow):
     pdf.figure(chart(shown, "error_progress"), f"{task}: training and validation loss per epoch (the run "
                f"with the median pixel accuracy, {pct(shown['pixel_accuracy'])}).",
                width=140 if narrow else None, heading="Error progress")
-    pdf.figure(plot_all_runs(runs, task, work), f"{task}: validation loss of all {len(runs)} runs.",
+    pdf.figure(plot_all_runs(runs, task, work), f"{task}: validation loss of all {plural(len(runs), 'run')}.",
                width=120 if narrow else None)
     pdf.figure(chart(shown, "reconstructions"), f"{task}: one test image per digit (top) and its "
                "reconstruction (bottom); grey is the sigmoid output before rounding.",
                heading="Originals and reconstructions")
 
 
-def regularisation_text(ablation):
-    """What the regularisation bought, from the ablation experiment's numbers when it ran."""
-    text = ("Every training batch is moved by up to 2 pixels in each direction (the same moved image is "
-            "input and target), so no fixed bitmap can be memorised; L2 (1e-5) on the encoder kernel keeps "
-            "its weights small. Centring the inputs and starting the output at the mean image are not "
-            "regularisers: they make training converge within the time budget.")
-    if not ablation:
-        return text
-    test = {name: np.mean([r["test"] for r in runs]) for name, runs in ablation["results"].items()}
-    train = {name: np.mean([r["train"] for r in runs]) for name, runs in ablation["results"].items()}
-    n, epochs = len(ablation["results"]["full recipe"]), ablation["settings"]["epochs"]
-    return text + (
-        f" The ablation below ({n} run(s) per variant, means shown, {epochs} epochs each) measures each: the "
-        f"plain autoencoder scores {pct(train['plain autoencoder'])} on its own training images but "
-        f"{pct(test['plain autoencoder'])} on test: it memorises. Without the shifts, training accuracy "
-        f"reaches {pct(train['without shifts'])} and test moves from {pct(test['full recipe'])} to "
-        f"{pct(test['without shifts'])}. Without centring, test is {pct(test['without centring'])}; without "
-        f"L2, {pct(test['without L2'])}.")
-
-
 # ---- task 2 ------------------------------------------------------------------------------------
-def task2_section(pdf, runs, result, shown, fitted, work):
+TASK2_TRIALS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "task2_trials.csv")
+
+
+def task2_section(pdf, runs, result, shown, fitted, code_space, work):
     pdf.heading("Task 2: autoencoder and classifier, one thought vector")
     pdf.para("The task 1 autoencoder plus a classifier that reads only the thought vector: a hidden "
              "layer of ReLU units and a 10-way softmax. One image input, two named outputs "
@@ -345,45 +330,31 @@ def task2_section(pdf, runs, result, shown, fitted, work):
              "walks the Keras graph to make sure). No early stopping: the fixed schedule means neither "
              "head's validation loss can stop the other's training; both are charted.")
     results_over_runs(pdf, runs, result, shown["task2"], work, narrow=False)
-    pdf.heading("Loss weighting", 2)
+    pdf.heading("Loss weighting and dropout", 2)
     pdf.para("The pixel loss is a mean over 784 pixels, the digit loss one number per image, so at equal "
              "weights the digit loss dominates the gradient that reaches the shared encoder. Adam scales "
              "each weight's step by its own gradient history, so the weight barely slows the classifier's "
              "own layers; what it sets is how hard naming the digit pulls on the shared code, against "
-             "drawing it. The settings table gives the weight chosen on the validation split; the "
-             "comment in task2.py lists the trials.")
+             "drawing it. The weights and dropout rates tried while task2.py was designed (2026-11-26, each "
+             "row the whole task2.py with its settings changed, 2-4 runs, means of the last epoch on the "
+             "validation split; not re-run for this build):")
+    with open(TASK2_TRIALS, newline="") as f:
+        trials = list(csv.reader(f))
+    pdf.grid(trials)
+    pdf.para(readings.trials_choice(trials, setting("task2.py", "DIGIT_LOSS_WEIGHT")))
     pdf.heading("Does the second task help?", 2)
-    pdf.para(second_task_text(result, fitted))
+    alone = spread([b["digit_accuracy"] for b in fitted["digits_only"]])
+    pdf.para(readings.second_task(result["digit_accuracy"], alone, fitted["logistic"]["digit_accuracy"],
+                                  fitted["svc"]["digit_accuracy"]))
     pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=95,
                heading="Confusion matrix")
-    pdf.figure(side_by_side(chart(shown["task1"], "tsne"), chart(shown["task2"], "tsne"), work),
-               "t-SNE of the test thought vectors: task 1 (left), task 2 (right).",
-               heading="How the classifier changed the thought vectors")
-    pdf.para("With a classifier reading it, the thought vector has to make the digits separable, and the "
-             "t-SNE islands of task 2 are usually tighter and better separated than task 1's, where images "
-             "of one digit are close only as far as they look alike. Compare the confusion matrix: the "
-             "pairs it confuses are the islands that still touch.")
-
-
-def second_task_text(result, fitted):
-    """Multi-task against the same network trained on digits alone, in this build's numbers."""
-    alone = spread([b["digit_accuracy"] for b in fitted["digits_only"]])
-    both = result["digit_accuracy"]
-    gap = both["mean"] - alone["mean"]
-    if min(both["n"], alone["n"]) < 2:
-        verdict = "from one run each, so no run-to-run spread to weigh it against"
-    elif abs(gap) <= max(both["std"], alone["std"]):
-        verdict = "within the run-to-run spread of either: here redrawing the image neither helps nor hurts"
-    elif gap > 0:
-        verdict = "more than the run-to-run spread: redrawing the image helps the classifier here"
-    else:
-        verdict = "more than the run-to-run spread: redrawing the image costs the classifier accuracy here"
-    return (f"The same encoder and classifier trained on the digit loss alone (same data, shifts, schedule "
-            f"and epochs; {alone['n']} run(s)) name {mean_sd(alone)} of the test digits; task 2, which also "
-            f"redraws the image from the same code, names {mean_sd(both)}. The difference, {gap * 100:+.2f} "
-            f"points, is {verdict}. For scale: logistic regression on the raw pixels names "
-            f"{pct(fitted['logistic']['digit_accuracy'])}, an RBF support-vector machine "
-            f"{pct(fitted['svc']['digit_accuracy'])}.")
+    pdf.heading("How the classifier changed the thought vectors", 2, keep=150)
+    for task in TASKS:
+        pdf.figure(chart(shown[task], "tsne"), f"{task}: t-SNE of the 1,000 test thought vectors, coloured by the "
+                   "true digit.", width=150)
+    pdf.para(code_space.get("grouping", "The code-space experiment did not run in this build, so no number "
+                            "says whether task 2's thought vectors group the digits more closely than task 1's."))
+    pdf.para(readings.touching_pairs(code_space.get("closest_pairs")))
 
 
 # ---- bonus experiments and reproduction --------------------------------------------------------
@@ -402,6 +373,8 @@ def experiments_section(pdf, experiments, seconds, quick):
         pdf.heading(f"{e['title']} (experiments/{name}.py)", 2)
         if e.get("question"):
             pdf.para(e["question"], style="I")
+        if e.get("setup"):
+            pdf.para(e["setup"], size=9)
         if e.get("table"):
             pdf.grid([e["table"]["columns"]] + e["table"]["rows"])
         # Figures in order, each as soon as it fits; the reading fills the page before one that does not.
@@ -443,18 +416,6 @@ def plot_all_runs(runs, task, work):
         ax.legend(fontsize=7)
     path = os.path.join(work, f"{task}_all_runs.png")
     figure.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    return path
-
-
-def side_by_side(left, right, work):
-    """Two PNGs next to each other in one image. Returns its path."""
-    figure, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    for ax, image in zip(axes, (left, right)):
-        ax.imshow(plt.imread(image))
-        ax.axis("off")
-    path = os.path.join(work, "tsne_pair.png")
-    figure.savefig(path, dpi=130, bbox_inches="tight")
     plt.close(figure)
     return path
 

@@ -4,6 +4,7 @@ Plumbing only: what the report says is in build.py.
 """
 
 import os
+import re
 
 import matplotlib
 from fpdf import FPDF
@@ -12,6 +13,7 @@ from PIL import Image
 
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
 CELL_PADDING = 2.2  # mm a table cell needs beside its text
+KEEP_TOGETHER = re.compile(r"(?<=\d) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
 SHRINK_TO_FIT = 0.7  # a figure that misses the page by less than 30% is shrunk to fit, not moved on
 
 
@@ -68,7 +70,8 @@ class Report(FPDF):
     def grid(self, rows, size=8.5):
         """A table whose first row is the heading, its columns sized to their text."""
         self.set_font("DejaVu", "", size)
-        rows = [[str(value) for value in row] for row in rows]
+        # A number never splits across lines: "0.0386 ± 0.0004" and "99.1 - 99.3" are one word each.
+        rows = [[KEEP_TOGETHER.sub("\u00a0\\1\u00a0", str(value)) for value in row] for row in rows]
         with self.table(col_widths=self.column_widths(rows), line_height=4.6, text_align="LEFT",
                         headings_style=FontFace(emphasis="BOLD", fill_color=(225, 230, 240))) as table:
             for row in rows:
@@ -85,7 +88,7 @@ class Report(FPDF):
         def width(text, bold):
             self.set_font("DejaVu", "B" if bold else "", self.font_size_pt)
             return self.get_string_width(text)
-        least = [max(width(word, i == 0) for i, cell in enumerate(col) for word in cell.split() or [""])
+        least = [max(width(word, i == 0) for i, cell in enumerate(col) for word in cell.split(" "))
                  + CELL_PADDING for col in columns]
         wanted = [max(width(cell, i == 0) for i, cell in enumerate(col)) + CELL_PADDING for col in columns]
         self.set_font("DejaVu", "", self.font_size_pt)

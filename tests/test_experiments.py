@@ -108,7 +108,9 @@ def test_both_conv_decoders_trained(experiments):
 def test_conv_vae_loss_is_the_sum_of_its_terms(experiments):
     test = experiments.metrics("conv_vae")["test"]
     assert test["kl"] > 0 and test["reconstruction"] > 0
-    assert abs(test["loss"] - test["reconstruction"] - test["kl"]) < 0.01 * test["loss"]
+    # The terms are weighted by batch size as Keras weights the loss, so they add up to it (the report prints
+    # all three; a short last batch once made them miss by 0.4 nats).
+    assert abs(test["loss"] - test["reconstruction"] - test["kl"]) < 1e-4 * test["loss"]
 
 
 def test_latent_space_measures_every_dimension(experiments):

@@ -1,0 +1,161 @@
+"""The report's judgements: numbers in, sentences out.
+
+Every sentence of the report that says which is better, by how much, or whether a gap is more than
+runs differ by is written here from the numbers it is about, with plain if/elif on them, so that a
+test can hand each function numbers pointing the other way and see the sentence turn.
+(Each experiment's own reading is in its file, as its `reading` function.)
+"""
+
+import numpy as np
+
+
+def plural(n, word):
+    """"1 run", "5 runs"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def pct(value):
+    return f"{value:.2%}"
+
+
+def mean_sd(s):
+    """`mean ± sd` of an accuracy spread, in percent, with enough digits that a small sd does not read 0."""
+    digits = 2 if s["std"] * 100 >= 0.01 or s["std"] == 0 else 3
+    return f"{s['mean'] * 100:.{digits}f}% \u00b1 {s['std'] * 100:.{digits}f}"
+
+
+def against_spread(gap, sd, runs):
+    """Whether a difference of `gap` exceeds `sd`, the run-to-run spread it is weighed against."""
+    if runs < 2:
+        return "from one run each, so there is no run-to-run spread to weigh it against"
+    if abs(gap) <= sd:
+        return f"within the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
+    return f"more than the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
+
+
+# ---- task 1 ------------------------------------------------------------------------------------
+def ablation_means(ablation):
+    """{variant: (mean train accuracy, mean test accuracy, mean fit seconds)} over the ablation's runs."""
+    return {name: tuple(float(np.mean([r[key] for r in runs])) for key in ("train", "test", "seconds"))
+            for name, runs in ablation["results"].items()}
+
+
+INGREDIENTS = {  # ablation variant: what it takes away from the recipe
+    "without shifts": "the random shifts",
+    "without L2": "L2 on the encoder",
+    "without centring": "centring (with the output started at the mean image)",
+    "tied, no gains": "the decoder's gains",
+}
+
+
+def regularisation(ablation, shift, l2, spread):
+    """What the regularisation and the training design bought, from the ablation's numbers.
+
+    shift, l2: task1.py's MAX_SHIFT and L2_ENCODER; spread: task1.py's pixel-accuracy spread over the
+    report's runs ({"std", "n"}), the yardstick for a gap.
+    """
+    text = (f"Every training batch is moved by up to {shift} pixels in each direction (the same moved image is "
+            f"input and target), so no fixed bitmap can be memorised; L2 ({l2:g}) on the encoder kernel keeps "
+            "its weights small. Centring the inputs and starting the output at the mean image are meant to "
+            "speed training up rather than to regularise; the ablation measures whether they do.")
+    if not ablation:
+        return [text]
+    means = ablation_means(ablation)
+    runs, epochs = len(ablation["results"]["full recipe"]), ablation["settings"]["epochs"]
+    full_train, full_test, full_seconds = means["full recipe"]
+    plain_train, plain_test, _ = means["plain autoencoder"]
+    memorises = plain_train - plain_test > full_train - full_test
+    paragraphs = [text + f" The ablation below trains each variant {plural(runs, 'time')} for {epochs} epochs "
+                  "(means shown; test accuracy is on test.txt, which chose nothing)."]
+    paragraphs.append(
+        f"The plain autoencoder scores {pct(plain_train)} on its own training images and {pct(plain_test)} on "
+        f"test, a gap of {(plain_train - plain_test) * 100:.2f} points against the full recipe's "
+        f"{(full_train - full_test) * 100:.2f}: "
+        + ("it memorises more." if memorises else "it does not memorise more than the full recipe here."))
+    for variant, ingredient in INGREDIENTS.items():
+        train, test, seconds = means[variant]
+        gap = test - full_test
+        if abs(gap) <= spread["std"] or spread["n"] < 2:
+            effect = "no clear change"
+        elif gap < 0:
+            effect = "a loss"
+        else:
+            effect = "a gain"
+        speed = ("" if variant != "without centring" else
+                 f" It fits in {seconds:.0f} s against {full_seconds:.0f} s, "
+                 + ("so centring does not save time here." if seconds <= full_seconds
+                    else "so centring saves time here."))
+        paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, {gap * 100:+.2f} "
+                          f"points, {effect}: {against_spread(gap, spread['std'], spread['n'])}.{speed}")
+    return paragraphs
+
+
+def design_summary(ablation):
+    """The title page's sentence on what the design bought: the ingredients ranked by what removing one costs."""
+    if not ablation:
+        return ("The ablation did not run in this build, so this report does not say which part of the design "
+                "matters most.")
+    means = ablation_means(ablation)
+    full = means["full recipe"][1]
+    cost = {ingredient: full - means[variant][1] for variant, ingredient in INGREDIENTS.items()}
+    ranked = sorted(cost, key=lambda k: -cost[k])
+    helping = [k for k in ranked if cost[k] > 0]
+    if not helping:
+        return ("In the ablation no single part of the design costs test accuracy when it is removed: "
+                + ", ".join(f"without {k} {-cost[k] * 100:+.2f} points" for k in ranked) + ".")
+    return ("What removing one part of the design costs in test pixel accuracy (the ablation in 'Regularisation "
+            "and what it bought'): " + ", ".join(f"{k} {cost[k] * 100:.2f} points" for k in ranked)
+            + f". The largest cost is {helping[0]}'s.")
+
+
+# ---- task 2 ------------------------------------------------------------------------------------
+def second_task(both, alone, logistic, svc):
+    """Multi-task against the same network trained on digits alone: both, alone are spreads of digit accuracy."""
+    gap = both["mean"] - alone["mean"]
+    if min(both["n"], alone["n"]) < 2:
+        verdict = "from one run each, so no run-to-run spread to weigh it against"
+    elif abs(gap) <= max(both["std"], alone["std"]):
+        verdict = "within the run-to-run spread of either: here redrawing the image neither helps nor hurts"
+    elif gap > 0:
+        verdict = "more than the run-to-run spread: redrawing the image helps the classifier here"
+    else:
+        verdict = "more than the run-to-run spread: redrawing the image costs the classifier accuracy here"
+    return (f"The same encoder and classifier trained on the digit loss alone (same data, shifts, schedule "
+            f"and epochs; {plural(alone['n'], 'run')}) name {mean_sd(alone)} of the test digits; task 2, which "
+            f"also redraws the image from the same code, names {mean_sd(both)}. The difference, {gap * 100:+.2f} "
+            f"points, is {verdict}. For scale: logistic regression on the raw pixels names {pct(logistic)}, an "
+            f"RBF support-vector machine {pct(svc)}.")
+
+
+def touching_pairs(closest_pairs):
+    """Which digit pairs mix most in each task's thought vectors, to read beside the confusion matrix."""
+    if not closest_pairs:
+        return ""
+    return ("The digit pairs whose images most often have a neighbour of the other digit in the thought "
+            f"vectors (the islands that touch; code-space experiment): task 1 "
+            f"{', '.join(closest_pairs['task1 thought vectors'])}; task 2 "
+            f"{', '.join(closest_pairs['task2 thought vectors'])} (counts of test images). Whether the "
+            "classifier's confusions are the same pairs can be read from the confusion matrix above.")
+
+
+def trials_choice(trials, chosen_weight):
+    """Which of task 2's design trials did best on validation, and whether the kit's weight is that one.
+
+    trials: the CSV rows (heading first) of report/task2_trials.csv.
+    """
+    heading, rows = trials[0], trials[1:]
+    weight, loss, digits = (heading.index(c) for c in ("digit loss weight", "validation pixel loss",
+                                                       "validation digits"))
+    best_digits = max(rows, key=lambda r: float(r[digits].rstrip("%")))
+    best_loss = min(rows, key=lambda r: float(r[loss]))
+    kit = [r for r in rows if float(r[weight]) == chosen_weight and "kit" in " ".join(r)]
+    text = (f"Most digits named: weight {best_digits[weight]}, dropout {best_digits[0]} ({best_digits[digits]}); "
+            f"lowest pixel loss: weight {best_loss[weight]}, dropout {best_loss[0]} ({best_loss[loss]}). ")
+    if best_digits is best_loss and kit and kit[0] is best_digits:
+        return text + (f"One row is best at both, and task2.py uses it (weight {chosen_weight:g}): a heavier "
+                       "digit loss named no more digits and drew worse.")
+    if kit and kit[0] is best_digits:
+        return text + (f"task2.py uses the row that named the most digits (weight {chosen_weight:g}), at some "
+                       "cost in drawing.")
+    return text + (f"task2.py's weight ({chosen_weight:g}) is not the best row on validation digits: the table "
+                   "no longer backs the setting.")

@@ -1,0 +1,210 @@
+"""Every judging sentence is computed from its numbers: each reading is handed numbers pointing one way,
+then the other, and the sentence must turn with them. The report's own judgements are in
+report/readings.py; each experiment's reading is its file's `reading` function, compiled from the
+source without running the experiment."""
+
+import numpy as np
+import pytest
+
+import readings
+from kit.scripts import definitions_from
+
+
+def reading_of(experiment, name="reading", extra=()):
+    """experiments/<experiment>.py's reading function (and `extra` helpers it calls), not run."""
+    return definitions_from(f"experiments/{experiment}.py", [name, *extra], {"np": np})[name]
+
+
+# ---- the report's judgements --------------------------------------------------------------------
+def ablation(full, **changed):
+    """Ablation results: every variant as the full recipe (train, test, seconds) unless changed."""
+    names = ["full recipe", "untied decoder", "tied, no gains", "without shifts", "without L2", "without centring",
+             "plain autoencoder"]
+    values = {name: changed.get(name.replace(" ", "_").replace(",", ""), full) for name in names}
+    return {"settings": {"epochs": 60},
+            "results": {n: [{"train": v[0], "test": v[1], "seconds": v[2]}] for n, v in values.items()}}
+
+
+SPREAD = {"std": 0.0001, "n": 5}
+
+
+def test_centring_verdict_turns_with_its_fit_time():
+    slower = readings.regularisation(ablation((0.9995, 0.9993, 20), without_centring=(0.999, 0.9989, 30)),
+                                     2, 1e-5, SPREAD)
+    faster = readings.regularisation(ablation((0.9995, 0.9993, 20), without_centring=(0.999, 0.9989, 15)),
+                                     2, 1e-5, SPREAD)
+    assert "so centring saves time here" in " ".join(slower)
+    assert "so centring does not save time here" in " ".join(faster)
+
+
+def test_an_ingredients_effect_is_weighed_against_the_spread():
+    small = " ".join(readings.regularisation(ablation((1, 0.9993, 20), without_L2=(1, 0.9992, 20)), 2, 1e-5, SPREAD))
+    large = " ".join(readings.regularisation(ablation((1, 0.9993, 20), without_L2=(1, 0.9976, 20)), 2, 1e-5, SPREAD))
+    better = " ".join(readings.regularisation(ablation((1, 0.9976, 20), without_L2=(1, 0.9993, 20)), 2, 1e-5, SPREAD))
+    assert "L2 on the encoder: test 99.92% against 99.93%, -0.01 points, no clear change: within" in small
+    assert "-0.17 points, a loss: more than the run-to-run spread" in large
+    assert "+0.17 points, a gain" in better
+
+
+def test_memorising_is_said_only_when_the_plain_autoencoders_gap_is_wider():
+    wide = readings.regularisation(ablation((0.9995, 0.9993, 20), plain_autoencoder=(0.9999, 0.995, 20)), 2, 1e-5,
+                                   SPREAD)
+    narrow = readings.regularisation(ablation((0.9995, 0.9993, 20), plain_autoencoder=(0.9951, 0.995, 20)), 2, 1e-5,
+                                     SPREAD)
+    assert "it memorises more" in wide[1] and "does not memorise more" in narrow[1]
+
+
+def test_design_summary_ranks_what_removing_each_part_costs():
+    shifts_matter = readings.design_summary(ablation((1, 0.999, 20), without_shifts=(1, 0.99, 20),
+                                                     without_L2=(1, 0.998, 20)))
+    l2_matters = readings.design_summary(ablation((1, 0.999, 20), without_shifts=(1, 0.998, 20),
+                                                  without_L2=(1, 0.99, 20)))
+    nothing = readings.design_summary(ablation((1, 0.999, 20)))
+    assert shifts_matter.endswith("The largest cost is the random shifts's.")
+    assert l2_matters.endswith("The largest cost is L2 on the encoder's.")
+    assert "no single part of the design costs test accuracy" in nothing
+
+
+def spread(mean, std, n=5):
+    return {"mean": mean, "std": std, "n": n}
+
+
+def test_second_task_verdict_turns_with_the_gap():
+    helps = readings.second_task(spread(0.975, 0.002), spread(0.965, 0.002), 0.885, 0.956)
+    hurts = readings.second_task(spread(0.965, 0.002), spread(0.975, 0.002), 0.885, 0.956)
+    level = readings.second_task(spread(0.970, 0.004), spread(0.969, 0.004), 0.885, 0.956)
+    assert "helps the classifier" in helps and "costs the classifier" in hurts and "neither helps nor hurts" in level
+
+
+def test_trials_reading_follows_the_table():
+    heading = ["classifier dropout", "digit loss weight", "epochs, Adam step", "validation pixel loss",
+               "validation digits"]
+    kit = ["none", "0.03", "60 (the kit's)", "0.0046", "97.75%"]
+    kit_best = [heading, ["0.3", "0.1", "60", "0.0133", "95.6%"], kit]
+    kit_worse = [heading, ["0.3", "0.1", "60", "0.0040", "98.6%"], kit]
+    assert "One row is best at both, and task2.py uses it" in readings.trials_choice(kit_best, 0.03)
+    assert "no longer backs the setting" in readings.trials_choice(kit_worse, 0.03)
+
+
+def test_a_small_spread_keeps_its_digits():
+    assert readings.mean_sd({"mean": 0.99931, "std": 0.00004}) == "99.931% \u00b1 0.004"
+    assert readings.mean_sd({"mean": 0.9722, "std": 0.0035}) == "97.22% \u00b1 0.35"
+    assert readings.plural(1, "run") == "1 run" and readings.plural(5, "run") == "5 runs"
+
+
+# ---- the experiments' readings -------------------------------------------------------------------
+def test_code_space_grouping_turns_with_the_accuracies():
+    grouping = reading_of("code_space", "grouping")
+    knn = {"task1 thought vectors": 0.931, "task2 thought vectors": 0.926}
+    assert "about as closely" in grouping(knn, 1000)
+    assert "more closely" in grouping({"task1 thought vectors": 0.90, "task2 thought vectors": 0.95}, 1000)
+    assert "less closely" in grouping({"task1 thought vectors": 0.95, "task2 thought vectors": 0.90}, 1000)
+
+
+def dense_means(sparse_units, sparse_mse=0.02, tuned_mse=0.01):
+    row = {"mse": 0.015, "pixel_accuracy": 0.98, "mean_activation": 0.3, "active_units_per_image": 20.0}
+    means = {f"{v}{t}": dict(row, mse=tuned_mse if t else 0.015) for v in ("compression", "denoising", "sparse")
+             for t in ("", ", tuned")}
+    for name in ("sparse", "sparse, tuned"):
+        means[name] = dict(means[name], active_units_per_image=sparse_units, mean_activation=0.05, mse=sparse_mse)
+    return means
+
+
+def test_sparse_code_is_called_sparse_only_when_few_units_are_active():
+    reading = reading_of("dense_variants")
+    chosen = {f"{v}, tuned": 0.003 for v in ("compression", "denoising", "sparse")}
+    few = reading(dense_means(3.0), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3))
+    many = reading(dense_means(19.2), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3))
+    assert "most units are near zero on any one image" in few[1]
+    assert "more than half the units are active" in many[1] and "near zero" not in many[1]
+    assert "It cost reconstruction" in few[1]
+    assert "It cost no reconstruction" in reading(dense_means(3.0, sparse_mse=0.001), chosen, 3, 50, 32, 0.1, 0.01,
+                                                  (1e-3,))[1]
+
+
+def losses(mse, ce):
+    return {"MSE": {"test": mse}, "cross-entropy": {"test": ce}}
+
+
+def test_mse_vs_ce_verdict_follows_who_leads_under_adam_and_the_grid_edge():
+    reading = reading_of("mse_vs_ce")
+    args = (0.90, (1.0, 3.0, 10.0, 30.0), 0.1, 1.0, 1e-3)
+    adam_mse = reading(losses(0.93, 0.95), losses(0.90, 0.94), losses(0.9583, 0.9553),
+                       {"MSE": 10.0, "cross-entropy": 10.0}, *args[1:2], args[0], *args[2:])
+    adam_ce = reading(losses(0.93, 0.95), losses(0.90, 0.94), losses(0.9553, 0.9583),
+                      {"MSE": 30.0, "cross-entropy": 10.0}, *args[1:2], args[0], *args[2:])
+    assert "not under Adam" in adam_mse[-1] and "MSE leads by 0.30 points" in adam_mse[-1]
+    assert "Cross-entropy leads in all three set-ups here." in adam_ce[-1]
+    assert "lies inside the steps tried" in adam_mse[1]
+    assert "best step for MSE is the largest one tried (30)" in adam_ce[1]
+
+
+def test_conv_vae_loss_is_its_two_terms_and_the_comparison_turns():
+    reading = reading_of("conv_vae")
+    test = {"loss": 241.2, "reconstruction": 225.7, "kl": 15.5}
+    worse = reading(test, 0.28)
+    assert "241.2 nats per image, is its two terms: reconstruction 225.7 plus KL 15.5" in worse[0]
+    assert "reconstructs worse" in worse[0] and "no worse" in reading(test, 0.30)[0]
+    assert "no plain autoencoder" in reading(test, None)[0]
+
+
+def test_interpolation_and_weights_readings_follow_the_measures():
+    reading = reading_of("latent_space")
+    centre, sd = {"VAE (mean)": 0.3, "autoencoder": 5.0}, {"VAE (mean)": [0.8, 1.0], "autoencoder": [2.0, 9.0]}
+    vae_better = reading(centre, sd, {"VAE (mean)": 0.8, "autoencoder": 0.3}, {"encoder columns": 0.2}, 20, 0.5)
+    level = reading(centre, sd, {"VAE (mean)": 0.5, "autoencoder": 0.45}, {"encoder columns": 0.9}, 20, 0.5)
+    worse = reading(centre, sd, {"VAE (mean)": 0.2, "autoencoder": 0.6}, {"encoder columns": 0.9}, 20, 0.5)
+    assert "80% of the time for the VAE and 30% for the autoencoder" in vae_better[1]
+    assert "more often than the autoencoder's" in vae_better[1]
+    assert "about as often" in level[1] and "less often" in worse[1]
+    assert "20% of the encoder columns have spatial structure" in vae_better[3]
+    assert "90% of the encoder columns" in level[3]
+
+
+def test_prior_samples_are_called_digit_like_only_when_most_are_near_the_data():
+    reading = reading_of("vae_dense")
+    tests = {"seed, Adam 1e-4": {"reconstruction": 0.2, "kl": 5.0}, "Adam 1e-3": {"reconstruction": 0.1, "kl": 9.0}}
+    flat, epochs = {"seed, Adam 1e-4": False, "Adam 1e-3": True}, {"seed, Adam 1e-4": 50, "Adam 1e-3": 120}
+    blobs = reading(tests, flat, epochs, {"seed, Adam 1e-4": 0.1, "Adam 1e-3": 0.7}, 10)
+    assert "10% for seed, Adam 1e-4 (most draws do not)" in blobs[0]
+    assert "70% for Adam 1e-3 (most draws decode to something near a real digit)" in blobs[0]
+    assert "carry more about each image" in blobs[1]
+    swapped = {"seed, Adam 1e-4": tests["Adam 1e-3"], "Adam 1e-3": tests["seed, Adam 1e-4"]}
+    assert "did not buy both" in reading(swapped, flat, epochs, {"seed, Adam 1e-4": 0.1, "Adam 1e-3": 0.7}, 10)[1]
+
+
+def test_ablation_reading_turns_with_train_and_test():
+    reading = reading_of("task1_ablation")
+    weights = {"untied decoder": 402_448, "full recipe": 202_784}
+    base = {name: (0.9995, 0.9993, 20.0) for name in ("full recipe", "untied decoder", "without shifts", "without L2",
+                                                      "without centring")}
+    underfit = reading(dict(base, **{"tied, no gains": (0.991, 0.9913, 20.0),
+                                     "plain autoencoder": (0.9999, 0.9950, 20.0)}), weights, 1, 60)
+    fits = reading(dict(base, **{"tied, no gains": (0.9996, 0.9913, 20.0),
+                                 "plain autoencoder": (0.9951, 0.9950, 20.0)}), weights, 1, 60)
+    assert "Over 1 run of 60" in underfit[0] and "it memorises more" in underfit[0]
+    assert "no wider gap" in fits[0]
+    assert "under-fitting" in underfit[1] and "did not cure an under-fit" in fits[1]
+
+
+def test_conv_decoder_reading_names_the_better_one_and_the_checkerboard():
+    reading = reading_of("conv_autoencoder")
+    results = {"Conv2DTranspose": {"bce": 0.29, "high_frequency": 0.004, "decoder_parameters": 10},
+               "UpSampling2D": {"bce": 0.30, "high_frequency": 0.003, "decoder_parameters": 10}}
+    assert "Conv2DTranspose is ahead" in reading(results, 0.02, 10)[0]
+    assert ", which it does here." in reading(results, 0.02, 10)[1]
+    assert "keep less than half" in reading(results, 0.02, 10)[1]
+    flipped = {"Conv2DTranspose": dict(results["UpSampling2D"]), "UpSampling2D": dict(results["Conv2DTranspose"])}
+    assert "UpSampling2D is ahead" in reading(flipped, 0.005, 10)[0]
+    assert "which it does not here" in reading(flipped, 0.005, 10)[1]
+    assert "At least one keeps more than half" in reading(flipped, 0.005, 10)[1]
+
+
+@pytest.mark.parametrize("gd, adam, expected", [(2.0, 1.0, "Adam got further"), (1.0, 2.0, "plain gradient descent")])
+def test_tsne_reading_says_which_optimiser_got_further(gd, adam, expected):
+    reading = reading_of("tsne_from_scratch")
+    trust = {"fixed sigma, gradient descent": 0.8, "fixed sigma, Adam": 0.85, "perplexity 30, Adam": 0.9,
+             "scikit-learn TSNE": 0.95}
+    kl = {"fixed sigma, gradient descent": gd, "fixed sigma, Adam": adam, "perplexity 30, Adam": 1.0}
+    text = reading(trust, {"scikit-learn TSNE": 1.0, "perplexity 30, Adam": 5.0}, kl)
+    assert expected in text[1] and "Best trustworthiness here: scikit-learn TSNE" in text[0]
