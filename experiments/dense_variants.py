@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from common import arguments, image_rows, kit_bitmaps, mean_sd, pixel_accuracy, write_metrics
+from common import arguments, image_rows, kit_bitmaps, mean_sd, pixel_accuracy, plural, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 HIDDEN, CODE = 128, 32  # the exercise's 784-128-32-128-784
@@ -212,7 +212,7 @@ write_metrics("dense_variants", {
              f"recipe (sigmoid everywhere, MSE, Adam {LEARNING_RATE:g}) and a tuned one (ReLU hidden layers, "
              "binary cross-entropy, Adam step chosen on validation); denoising: N(0, "
              f"{NOISE_SD}) noise clipped to [0, 1]; sparse: KL penalty to rho = {RHO}, weight {SPARSITY_WEIGHT}; "
-             f"batches of {BATCH_SIZE}, {args.epochs} epochs, best epoch on validation, {args.runs} runs.",
+             f"batches of {BATCH_SIZE}, {args.epochs} epochs, best epoch on validation, {plural(args.runs, 'run')}.",
     "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "learning_rate": LEARNING_RATE,
                  "tuned_steps": TUNED_STEPS, "chosen_steps": chosen, "batch_size": BATCH_SIZE, "noise_sd": NOISE_SD,
                  "rho": RHO, "sparsity_weight": SPARSITY_WEIGHT},

@@ -28,7 +28,9 @@ EXPERIMENTS = (
     Experiment("conv_autoencoder", saves=("conv_ae_encoder", "conv_ae_decoder")),
     Experiment("conv_vae", saves=("conv_vae_encoder", "conv_vae_decoder")),
     Experiment("latent_space", needs=("conv_autoencoder", "conv_vae")),
-    Experiment("pretraining", needs=("conv_autoencoder",)),
+    Experiment("contractive", saves=("contractive_encoder",)),
+    Experiment("winner_take_all", saves=("wta_fc_encoder", "wta_conv_encoder")),
+    Experiment("pretraining", needs=("conv_autoencoder", "contractive", "winner_take_all")),
 )
 NAMES = tuple(e.name for e in EXPERIMENTS)
 

@@ -167,7 +167,7 @@ def test_prior_samples_are_called_digit_like_only_when_most_are_near_the_data():
     flat, epochs = {"seed, Adam 1e-4": False, "Adam 1e-3": True}, {"seed, Adam 1e-4": 50, "Adam 1e-3": 120}
     blobs = reading(tests, flat, epochs, {"seed, Adam 1e-4": 0.1, "Adam 1e-3": 0.7}, 10)
     assert "10% for seed, Adam 1e-4 (most draws do not)" in blobs[0]
-    assert "70% for Adam 1e-3 (most draws decode to something near a real digit)" in blobs[0]
+    assert "70% for Adam 1e-3 (most draws decode to something digit-like)" in blobs[0]
     assert "carry more about each image" in blobs[1]
     swapped = {"seed, Adam 1e-4": tests["Adam 1e-3"], "Adam 1e-3": tests["seed, Adam 1e-4"]}
     assert "did not buy both" in reading(swapped, flat, epochs, {"seed, Adam 1e-4": 0.1, "Adam 1e-3": 0.7}, 10)[1]
@@ -208,3 +208,49 @@ def test_tsne_reading_says_which_optimiser_got_further(gd, adam, expected):
     kl = {"fixed sigma, gradient descent": gd, "fixed sigma, Adam": adam, "perplexity 30, Adam": 1.0}
     text = reading(trust, {"scikit-learn TSNE": 1.0, "perplexity 30, Adam": 5.0}, kl)
     assert expected in text[1] and "Best trustworthiness here: scikit-learn TSNE" in text[0]
+
+
+def test_pretraining_verdict_pairs_the_draws_and_the_pool_reading_turns():
+    reading = reading_of("pretraining", extra=["paired_gain"])
+    pool = reading_of("pretraining", "data_size_reading")
+    helps = {"from scratch": [0.69, 0.70, 0.68], "conv AE, frozen": [0.75, 0.76, 0.74], "raw pixels": [0.6] * 3}
+    level = {"from scratch": [0.69, 0.70, 0.68], "conv AE, frozen": [0.70, 0.69, 0.685], "raw pixels": [0.6] * 3}
+    hurts = {"from scratch": [0.75, 0.76, 0.74], "conv AE, frozen": [0.69, 0.70, 0.68], "raw pixels": [0.6] * 3}
+    text, gain = reading("Fashion-MNIST", helps, {"conv AE, frozen"}, "60,000")
+    assert "pretraining helps here" in text and "ahead in 3 of 3 draws, by +6.0" in text and gain["wins"] == 3
+    assert "no clear help" in reading("Fashion-MNIST", level, {"conv AE, frozen"}, "60,000")[0]
+    assert "pretraining hurts here" in reading("Fashion-MNIST", hurts, {"conv AE, frozen"}, "60,000")[0]
+    same = pool({"gain": 2.7, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
+    apart = pool({"gain": 8.0, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
+    assert "do not show that the smaller pool limits" in same
+    assert "larger on Fashion-MNIST" in apart
+
+
+def test_contractive_reading_says_whose_code_moves_least():
+    reading = reading_of("contractive")
+    results = {"plain": {"jacobian": 5.0, "movement": 0.9, "reconstruction": 80.0, "accuracy": [0.70, 0.71],
+                         "setting": "-"},
+               "denoising": {"jacobian": 4.0, "movement": 0.7, "reconstruction": 85.0, "accuracy": [0.71, 0.72],
+                             "setting": "noise sd 0.3"},
+               "contractive": {"jacobian": 1.0, "movement": 0.2, "reconstruction": 95.0, "accuracy": [0.74, 0.76],
+                               "setting": "lambda 1"}}
+    text = reading(results, 2, 0.05)
+    assert "its code moves least" in text[0] and "the stabler code is also the better feature" in text[2]
+    moved = dict(results, contractive=dict(results["contractive"], movement=0.95, accuracy=[0.60, 0.62]))
+    text = reading(moved, 2, 0.05)
+    assert "the denoising autoencoder's code moves least" in text[0] and "the worse feature" in text[2]
+
+
+def test_winner_take_all_reading_turns_with_the_filter_measures():
+    reading = reading_of("winner_take_all")
+    structured = {"structured": 0.8, "area": 0.2}
+    noisy = {"structured": 0.1, "area": 0.9}
+    errors = {"conv WTA": 0.3}
+    more = reading({"fully connected, k = 5%": structured, "fully connected, no sparsity": noisy,
+                    "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors)
+    fewer = reading({"fully connected, k = 5%": noisy, "fully connected, no sparsity": structured,
+                     "conv WTA": noisy, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors)
+    assert "Fully connected: 80% of the winner-take-all filters" in more[1]
+    assert more[1].count("more of the winner-take-all filters have spatial structure") == 2
+    assert "fewer of the winner-take-all filters" in fewer[1] and "about as many" in fewer[1]
+    assert "chosen k = 5%" in more[0]

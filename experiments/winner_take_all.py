@@ -1,0 +1,282 @@
+"""Winner-take-all autoencoders: sparsity by keeping only the strongest activations.
+
+    python experiments/winner_take_all.py            # Fashion-MNIST (about 3 minutes)
+    python experiments/winner_take_all.py --quick    # 2,000 images, 2 epochs (tests)
+
+Makhzani & Frey, "Winner-Take-All Autoencoders" (NeurIPS 2015): no sparsity penalty; in training,
+activations that do not win are set to zero before the decoder sees them, and the gradient flows
+only through the winners.
+- Fully connected, lifetime sparsity: 784 -> UNITS ReLU -> 784 sigmoid; in each mini-batch every
+  hidden unit keeps only its top k% activations over the batch's images (so each unit wins on a
+  few images and must draw them alone). Tried for each k in K_GRID, and the plain autoencoder
+  (k = 100%: nothing zeroed) beside it; k is chosen on labelled validation images by the 100-label
+  accuracy of logistic regression on the hidden units (the use pretraining.py makes of them).
+- Convolutional, spatial + lifetime sparsity: one 5x5 convolution with MAPS ReLU feature maps; in
+  training each map keeps only its largest activation in each image (spatial), then each map keeps
+  that winner only in its top CONV_K of the batch's images (lifetime); a linear 11x11 transposed
+  convolution (the "deconvolution") redraws the image from the surviving winners, so each map's
+  11x11 kernel is a piece the image is drawn from. Beside it, the same network without sparsity.
+After training nothing is zeroed: the encoder's ReLU outputs are the features (pretraining.py
+max-pools the conv maps to 4x4, as the paper does for classification).
+Shown: the decoder's filters of each autoencoder, measured (how many have spatial structure, how
+much of the image each covers), the reconstructions, and how k changes them.
+Saves models/wta_fc_encoder.keras and models/wta_conv_encoder.keras (for pretraining.py),
+figures/winner_take_all_*.png and figures/winner_take_all_metrics.json.
+"""
+
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from common import MODELS, arguments, fashion_mnist, image_rows, write_metrics
+
+# ---- settings --------------------------------------------------------------------------------
+UNITS = 1000  # hidden units of the fully connected WTA autoencoder (the paper's MNIST size)
+K_GRID = (0.02, 0.05, 0.2)  # lifetime sparsity tried: share of the batch's images each unit keeps
+FC_IMAGES = 30_000  # unlabelled training images for the fully connected autoencoders
+MAPS = 32  # feature maps of the conv WTA autoencoder
+CONV_K = 0.05  # lifetime sparsity of the conv maps (the paper's 5%)
+CONV_IMAGES = 10_000  # unlabelled training images for the conv autoencoders: a conv epoch costs 10x a dense one
+CONV_EPOCHS = 3
+BATCH_SIZE = 100  # lifetime sparsity is counted within a batch: k = 5% keeps 5 images a unit
+LEARNING_RATE = 1e-3  # Adam's default
+VALIDATION = 1000  # labelled images held out of training to choose k
+LABELS_PER_CLASS = 10
+C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
+CHOICE_DRAWS = 3  # draws of 100 labels scoring each k on validation
+STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a filter counts as structured (noise: about 0)
+SHOWN = 24  # filters drawn per autoencoder
+
+args = arguments(__doc__, epochs=4)
+conv_epochs = min(CONV_EPOCHS, args.epochs)
+
+# ---- data ----------------------------------------------------------------------------------------
+x_all, y_all, x_test, y_test = fashion_mnist(args.quick)
+n_val = min(VALIDATION, len(x_all) // 4)
+x_train, y_train = x_all[:-n_val], y_all[:-n_val]  # labels used only to draw the 100 labelled images
+x_val, y_val = x_all[-n_val:], y_all[-n_val:]
+fc_train = x_train[:FC_IMAGES].reshape(-1, 784)
+conv_train = x_train[:CONV_IMAGES]
+print(f"fully connected: {len(fc_train):,} images, conv: {len(conv_train):,}, validation {len(x_val):,}")
+
+
+# ---- model -------------------------------------------------------------------------------------
+class Lifetime(layers.Layer):
+    """In training, each unit keeps its top `share` of activations over the batch; the rest are zeroed."""
+
+    def __init__(self, share, **kwargs):
+        super().__init__(**kwargs)
+        self.share = share
+
+    def call(self, h, training=False):
+        if not training or self.share >= 1:
+            return h
+        winners = max(1, int(round(self.share * BATCH_SIZE)))
+        threshold = ops.min(ops.top_k(ops.transpose(h), winners)[0], axis=1)  # each unit's k-th largest
+        return h * ops.cast(h >= threshold, h.dtype)
+
+
+class SpatialLifetime(layers.Layer):
+    """In training, each feature map keeps only its largest activation in each image, and that winner
+    only in its top `share` of the batch's images."""
+
+    def __init__(self, share, **kwargs):
+        super().__init__(**kwargs)
+        self.share = share
+
+    def call(self, maps, training=False):
+        if not training:
+            return maps
+        peak = ops.max(maps, axis=(1, 2), keepdims=True)
+        maps = maps * ops.cast(maps >= peak, maps.dtype)  # spatial: one winner per map and image
+        peaks = peak[:, 0, 0, :]  # images x maps
+        winners = max(1, int(round(self.share * BATCH_SIZE)))
+        threshold = ops.min(ops.top_k(ops.transpose(peaks), winners)[0], axis=1)
+        return maps * ops.cast(peaks >= threshold, maps.dtype)[:, None, None, :]
+
+
+def fully_connected(share):
+    """784 -> UNITS ReLU -> (lifetime sparsity) -> 784 sigmoid; returns (autoencoder, encoder, decoder layer)."""
+    image = keras.Input(shape=(784,))
+    hidden = layers.Dense(UNITS, activation="relu", name="hidden")(image)
+    decoder = layers.Dense(784, activation="sigmoid", name="pixels")
+    autoencoder = keras.Model(image, decoder(Lifetime(share)(hidden)))
+    return autoencoder, keras.Model(image, hidden, name="wta_fc_encoder"), decoder
+
+
+def convolutional(share):
+    """5x5 conv, MAPS ReLU maps -> (spatial + lifetime sparsity, or none) -> 11x11 transposed conv, sigmoid."""
+    image = keras.Input(shape=(28, 28, 1))
+    maps = layers.Conv2D(MAPS, 5, padding="same", activation="relu", name="conv")(image)
+    sparse = SpatialLifetime(share)(maps) if share else maps
+    decoder = layers.Conv2DTranspose(1, 11, padding="same", activation="sigmoid", name="deconv")
+    autoencoder = keras.Model(image, decoder(sparse))
+    return autoencoder, keras.Model(image, maps, name="wta_conv_encoder"), decoder
+
+
+def train(autoencoder, x, epochs):
+    """Binary cross-entropy, Adam, batches of exactly BATCH_SIZE (sparsity counts within a batch)."""
+    autoencoder.compile(keras.optimizers.Adam(LEARNING_RATE), "binary_crossentropy", jit_compile=True)
+    data = tf.data.Dataset.from_tensor_slices((x, x)).shuffle(len(x)).batch(BATCH_SIZE, drop_remainder=True)
+    start = time.time()
+    autoencoder.fit(data.prefetch(2), epochs=epochs, verbose=0)
+    return time.time() - start
+
+
+# ---- choosing k by what the features are worth with 100 labels -----------------------------------
+def accuracy(features, chosen, x_score, y_score):
+    """Logistic regression (standardised, C chosen on validation) on the chosen images' features."""
+    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
+            .fit(features(x_train[chosen]), y_train[chosen]) for c in C_GRID]
+    best = max(fits, key=lambda m: m.score(features(x_val), y_val))
+    return float(best.score(features(x_score), y_score))
+
+
+def validation_accuracy(encoder):
+    def features(x):
+        return encoder.predict(x.reshape(len(x), -1), verbose=0, batch_size=1000)
+
+    draws = [np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
+                             for c in range(10)]) for _ in range(CHOICE_DRAWS)]
+    return float(np.mean([accuracy(features, chosen, x_val, y_val) for chosen in draws]))
+
+
+fc = {}
+for share in (*K_GRID, 1.0):
+    autoencoder, encoder, decoder = fully_connected(share)
+    seconds = train(autoencoder, fc_train, args.epochs)
+    fc[share] = {"autoencoder": autoencoder, "encoder": encoder, "filters": decoder.kernel.numpy(),
+                 "seconds": seconds, "validation": validation_accuracy(encoder)}
+    print(f"fully connected, k = {share:.0%}: validation 100-label accuracy {fc[share]['validation']:.2%}, "
+          f"{seconds:.0f} s")
+best_k = max(K_GRID, key=lambda k: fc[k]["validation"])
+conv = {}
+for name, share in (("conv WTA", CONV_K), ("conv, no sparsity", None)):
+    autoencoder, encoder, decoder = convolutional(share)
+    seconds = train(autoencoder, conv_train, conv_epochs)
+    conv[name] = {"autoencoder": autoencoder, "encoder": encoder, "seconds": seconds,
+                  "filters": decoder.kernel.numpy()[:, :, 0, :].transpose(2, 0, 1)}  # maps x 11 x 11
+    print(f"{name}: {seconds:.0f} s")
+os.makedirs(MODELS, exist_ok=True)
+fc[best_k]["encoder"].save(os.path.join(MODELS, "wta_fc_encoder.keras"))
+conv["conv WTA"]["encoder"].save(os.path.join(MODELS, "wta_conv_encoder.keras"))
+
+
+# ---- the filters, measured ------------------------------------------------------------------------
+def filter_measures(filters):
+    """For filters (n x side x side): the share with spatial structure (lag-1 autocorrelation above STRUCTURE)
+    and the mean share of the filter's area that holds 90% of its energy."""
+    w = filters - filters.mean(axis=(1, 2), keepdims=True)
+    lag = (w[:, 1:, :] * w[:, :-1, :]).sum(axis=(1, 2)) + (w[:, :, 1:] * w[:, :, :-1]).sum(axis=(1, 2))
+    side = filters.shape[1]
+    autocorrelation = lag / (2 * (side - 1) / side * (w**2).sum(axis=(1, 2)) + 1e-12)
+    energy = np.sort((filters**2).reshape(len(filters), -1), axis=1)[:, ::-1]
+    cumulative = np.cumsum(energy, axis=1) / (energy.sum(axis=1, keepdims=True) + 1e-12)
+    area = (np.argmax(cumulative >= 0.9, axis=1) + 1) / energy.shape[1]
+    return {"structured": float(np.mean(autocorrelation > STRUCTURE)), "area": float(np.mean(area))}
+
+
+def fc_name(share):
+    return f"fully connected, k = {share:.0%}" if share < 1 else "fully connected, no sparsity"
+
+
+fc_filters = {share: fc[share]["filters"].reshape(UNITS, 28, 28) for share in fc}
+measures = {fc_name(share): filter_measures(fc_filters[share]) for share in fc}
+measures.update({name: filter_measures(c["filters"]) for name, c in conv.items()})
+for name, m in measures.items():
+    print(f"{name}: {m['structured']:.0%} of filters structured, 90% of energy in {m['area']:.0%} of the area")
+
+
+def test_error(autoencoder, x):
+    """Test binary cross-entropy per pixel (nothing zeroed at test time)."""
+    rebuilt = autoencoder.predict(x, verbose=0, batch_size=500)
+    return float(np.mean(keras.ops.binary_crossentropy(x, rebuilt).numpy())), rebuilt
+
+
+errors = {share: test_error(fc[share]["autoencoder"], x_test.reshape(-1, 784)) for share in fc}
+conv_errors = {name: test_error(c["autoencoder"], x_test) for name, c in conv.items()}
+
+
+# ---- reading --------------------------------------------------------------------------------------
+def reading(measures, validation, best_k, errors):
+    """The reading, from the filter measures {model: {structured, area}}, each k's validation accuracy, the
+    chosen k and the test errors {model: per-pixel BCE}."""
+    fc_sparse, fc_plain = measures[f"fully connected, k = {best_k:.0%}"], measures["fully connected, no sparsity"]
+    wta, plain = measures["conv WTA"], measures["conv, no sparsity"]
+
+    def compare(sparse, dense, label):
+        if sparse["structured"] > dense["structured"] + 0.1:
+            verdict = "more of the winner-take-all filters have spatial structure"
+        elif sparse["structured"] < dense["structured"] - 0.1:
+            verdict = "fewer of the winner-take-all filters have spatial structure"
+        else:
+            verdict = "about as many filters have spatial structure either way"
+        return (f"{label}: {sparse['structured']:.0%} of the winner-take-all filters have spatial structure and "
+                f"90% of a filter's energy lies in {sparse['area']:.0%} of its area on average, against "
+                f"{dense['structured']:.0%} and {dense['area']:.0%} without sparsity: {verdict}.")
+
+    return [
+        "Lifetime sparsity k chosen on validation (100-label accuracy of the hidden units): "
+        + ", ".join(f"k = {k:.0%} {100 * v:.1f}%" for k, v in validation.items()) + f"; chosen k = {best_k:.0%}. "
+        "Test reconstruction (binary cross-entropy per pixel, nothing zeroed at test time): "
+        + ", ".join(f"{name} {e:.4f}" for name, e in errors.items()) + ".",
+        compare(fc_sparse, fc_plain, "Fully connected")
+        + " " + compare(wta, plain, "Convolutional (11x11 deconvolution kernels)")
+        + " Whether the structured filters are 'very complex' (strokes, parts of garments) is for the reader to "
+        "judge in the figures; the numbers say only how many are structure rather than noise and how much of the "
+        "image each covers.",
+    ]
+
+
+# ---- charts and metrics ----------------------------------------------------------------------------
+def strongest(filters, count):
+    """The `count` filters with the most energy: the ones the decoder leans on."""
+    order = np.argsort(-(filters**2).sum(axis=(1, 2)))
+    return [filters[i] for i in order[:count]]
+
+
+rows = [strongest(fc_filters[share], SHOWN) for share in (*K_GRID, 1.0)]
+row_names = [f"k = {share:.0%}" for share in K_GRID] + ["no sparsity"]  # short labels beside the pictures
+fc_file = image_rows(rows, row_names, 28, "Fully connected: the decoder's filters (strongest first)",
+                     "winner_take_all_fc_filters", cell=(0.6, 0.65), fixed_scale=False, label_size=8)
+conv_file = image_rows([strongest(c["filters"], SHOWN) for c in conv.values()], list(conv), 11,
+                       "Convolutional: the 11x11 deconvolution kernels (strongest first)",
+                       "winner_take_all_conv_filters", cell=(0.6, 0.65), fixed_scale=False, label_size=8)
+first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
+reconstructions = image_rows([x_test[first].reshape(10, -1)] + [errors[s][1][first] for s in (*K_GRID, 1.0)]
+                             + [conv_errors[n][1][first].reshape(10, -1) for n in conv],
+                             ["test", *row_names, *conv], 28, "Test images and reconstructions",
+                             "winner_take_all_reconstructions", label_size=8)
+all_errors = {**{fc_name(s): e[0] for s, e in errors.items()}, **{name: e[0] for name, e in conv_errors.items()}}
+validation = {k: fc[k]["validation"] for k in K_GRID}
+table = [[name, f"{m['structured']:.0%}", f"{m['area']:.0%}", f"{all_errors[name]:.4f}"]
+         for name, m in measures.items()]
+write_metrics("winner_take_all", {
+    "title": "Winner-take-all autoencoders",
+    "question": "Does keeping only the strongest activations (Makhzani & Frey) learn filters with more structure "
+                "than the same autoencoder without sparsity, and how does the sparsity k change them?",
+    "setup": f"Set-up: fully connected 784 -> {UNITS} ReLU -> 784 sigmoid on {len(fc_train):,} Fashion-MNIST images, "
+             f"lifetime sparsity k from {', '.join(f'{k:.0%}' for k in K_GRID)} (chosen by 100-label validation "
+             f"accuracy) and none; convolutional: 5x5 conv with {MAPS} maps, spatial + {CONV_K:.0%} lifetime sparsity "
+             f"or none, 11x11 transposed convolution, on {len(conv_train):,} images; binary cross-entropy, Adam "
+             f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}; {args.epochs} epochs (conv: {conv_epochs}); one run each.",
+    "settings": {"epochs": args.epochs, "conv_epochs": conv_epochs, "quick": args.quick, "units": UNITS,
+                 "k_grid": K_GRID, "maps": MAPS, "conv_k": CONV_K, "chosen_k": best_k},
+    "table": {"columns": ["autoencoder", f"filters with structure (autocorrelation > {STRUCTURE})",
+                          "area holding 90% of a filter's energy", "test BCE per pixel"], "rows": table},
+    "figures": [{"file": fc_file, "caption": f"The decoder's {SHOWN} strongest filters (28x28) of each fully "
+                                             "connected autoencoder, each scaled to its own range."},
+                {"file": conv_file, "caption": "The strongest 11x11 deconvolution kernels of the conv autoencoders."},
+                {"file": reconstructions, "caption": "Test images (top) and their reconstructions by each "
+                                                     "autoencoder."}],
+    "reading": reading(measures, validation, best_k, all_errors),
+    "measures": measures, "validation": {f"{k:g}": v for k, v in validation.items()}, "errors": all_errors,
+    "seconds": {**{f"fc k={s:g}": fc[s]["seconds"] for s in fc}, **{n: c["seconds"] for n, c in conv.items()}},
+})
