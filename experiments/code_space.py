@@ -17,6 +17,7 @@ references (the raw pixels, and PCA with 256 components fitted on the same train
 Writes figures/code_space_*.png and figures/code_space_metrics.json.
 """
 
+import contextlib
 import os
 import runpy
 import tempfile
@@ -26,6 +27,7 @@ import numpy as np
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
+from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
 from common import arguments, save, write_metrics
@@ -43,12 +45,8 @@ args = arguments(__doc__, epochs=0)  # the task scripts' own epochs; --epochs is
 # ---- data and codes: the task scripts themselves ---------------------------------------------------
 def run_task(script, folder):
     """Run a task script in `folder` (as its working folder); return the globals it leaves behind."""
-    here = os.getcwd()
-    os.chdir(folder)
-    try:
+    with contextlib.chdir(folder):
         return runpy.run_path(os.path.join(REPO, script), run_name="__main__")
-    finally:
-        os.chdir(here)
 
 
 def scratch_folder():
@@ -80,11 +78,9 @@ def neighbour_facts(train_codes, test_codes):
     knn = KNeighborsClassifier(K).fit(train_codes, y_train)
     accuracy = float(knn.score(test_codes, y_test))
     nearest = y_train[knn.kneighbors(test_codes, 1, return_distance=False)[:, 0]]
-    pairs = np.zeros((10, 10), int)
-    for truth, found in zip(y_test, nearest):
-        if truth != found:
-            pairs[min(truth, found), max(truth, found)] += 1
-    return accuracy, pairs
+    mixed = confusion_matrix(y_test, nearest, labels=range(10))
+    np.fill_diagonal(mixed, 0)
+    return accuracy, np.triu(mixed + mixed.T)  # each unordered pair once, both directions counted
 
 
 facts = {name: neighbour_facts(*codes) for name, codes in spaces.items()}

@@ -120,19 +120,18 @@ def labelled_draw():
                            for c in range(10)])
 
 
-def accuracy(features, chosen, x_score, y_score):
-    """Logistic regression (standardised, C chosen on the validation images) on the features of the chosen
-    100 images, scored on (x_score, y_score)."""
-    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
-            .fit(features(x_train[chosen]), y_train[chosen]) for c in C_GRID]
-    best = max(fits, key=lambda m: m.score(features(x_val), y_val))
-    return float(best.score(features(x_score), y_score))
+def accuracy(train, val, chosen, score, y_score):
+    """Logistic regression (standardised, C chosen on the validation images) on the chosen images' features
+    (rows of `train`), scored on the features `score` with labels y_score."""
+    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(train[chosen], y_train[chosen])
+            for c in C_GRID]
+    return float(max(fits, key=lambda m: m.score(val, y_val)).score(score, y_score))
 
 
 def validation_accuracy(model):
     """Mean over CHOICE_DRAWS draws of the codes' 100-label accuracy on the validation images."""
-    return float(np.mean([accuracy(lambda x: codes(model, x), labelled_draw(), x_val, y_val)
-                          for _ in range(CHOICE_DRAWS)]))
+    train, val = codes(model, x_train), codes(model, x_val)
+    return float(np.mean([accuracy(train, val, labelled_draw(), val, y_val) for _ in range(CHOICE_DRAWS)]))
 
 
 # ---- training: the plain autoencoder, and each grid point of the other two --------------------------
@@ -177,13 +176,14 @@ draws = [labelled_draw() for _ in range(args.runs)]  # the same 100 images for e
 results = {}
 for t in trained:
     h, rebuilt = (v.numpy() for v in t.model(x_test))
+    train_codes, val_codes = codes(t.model, x_train), codes(t.model, x_val)
     results[t.name] = {
         "setting": t.setting, "grid": t.grid,
         "reconstruction": float(np.mean(np.sum(keras.ops.binary_crossentropy(x_test, rebuilt).numpy(), axis=1))),
         "jacobian": float(np.mean(np.sqrt(jacobian_norm(h, t.model.code.kernel).numpy()))),
         "movement": code_movement(t.model, PERTURBATION, x_test),
         "movement_curve": [code_movement(t.model, sd, x_test[:1000]) for sd in PERTURBATIONS],
-        "accuracy": [accuracy(lambda x, m=t.model: codes(m, x), chosen, x_test, y_test) for chosen in draws],
+        "accuracy": [accuracy(train_codes, val_codes, chosen, h, y_test) for chosen in draws],
         "rebuilt": rebuilt,
     }
     r = results[t.name]

@@ -16,8 +16,9 @@ only through the winners.
   that winner only in its top CONV_K of the batch's images (lifetime); a linear 11x11 transposed
   convolution (the "deconvolution") redraws the image from the surviving winners, so each map's
   11x11 kernel is a piece the image is drawn from. Beside it, the same network without sparsity.
-After training nothing is zeroed: the encoder's ReLU outputs are the features (pretraining.py
-max-pools the conv maps to 4x4, as the paper does for classification).
+As features nothing is zeroed: the encoder's ReLU outputs are the features (pretraining.py
+max-pools the conv maps to 4x4, as the paper does for classification). The reconstructions keep the
+winners as in training, picked in batches of 100 test images.
 Shown: the decoder's filters of each autoencoder, measured (how many have spatial structure, how
 much of the image each covers), the reconstructions, and how k changes them.
 Saves models/wta_fc_encoder.keras and models/wta_conv_encoder.keras (for pretraining.py),
@@ -131,21 +132,19 @@ def train(autoencoder, x, epochs):
 
 
 # ---- choosing k by what the features are worth with 100 labels -----------------------------------
-def accuracy(features, chosen, x_score, y_score):
-    """Logistic regression (standardised, C chosen on validation) on the chosen images' features."""
-    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
-            .fit(features(x_train[chosen]), y_train[chosen]) for c in C_GRID]
-    best = max(fits, key=lambda m: m.score(features(x_val), y_val))
-    return float(best.score(features(x_score), y_score))
-
-
 def validation_accuracy(encoder):
+    """Mean over CHOICE_DRAWS draws of 100 labels: logistic regression (standardised, its C the best on the
+    validation images) on the encoder's features, scored on the validation images."""
     def features(x):
         return encoder.predict(x.reshape(len(x), -1), verbose=0, batch_size=1000)
 
-    draws = [np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
-                             for c in range(10)]) for _ in range(CHOICE_DRAWS)]
-    return float(np.mean([accuracy(features, chosen, x_val, y_val) for chosen in draws]))
+    train, val, scores = features(x_train), features(x_val), []
+    for _ in range(CHOICE_DRAWS):
+        chosen = np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
+                                 for c in range(10)])
+        scores.append(max(make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
+                          .fit(train[chosen], y_train[chosen]).score(val, y_val) for c in C_GRID))
+    return float(np.mean(scores))
 
 
 fc = {}
@@ -195,9 +194,11 @@ for name, m in measures.items():
 
 
 def test_error(autoencoder, x):
-    """Test binary cross-entropy per pixel (nothing zeroed at test time)."""
-    rebuilt = autoencoder.predict(x, verbose=0, batch_size=500)
-    return float(np.mean(keras.ops.binary_crossentropy(x, rebuilt).numpy())), rebuilt
+    """Test binary cross-entropy per pixel, the winners picked as in training (batches of BATCH_SIZE): with
+    every unit on at once the decoder, which only ever drew from a few winners, overdraws."""
+    rebuilt = np.concatenate([autoencoder(x[i:i + BATCH_SIZE], training=True).numpy()
+                              for i in range(0, len(x) - BATCH_SIZE + 1, BATCH_SIZE)])
+    return float(np.mean(keras.ops.binary_crossentropy(x[:len(rebuilt)], rebuilt).numpy())), rebuilt
 
 
 errors = {share: test_error(fc[share]["autoencoder"], x_test.reshape(-1, 784)) for share in fc}
@@ -225,7 +226,7 @@ def reading(measures, validation, best_k, errors):
     return [
         "Lifetime sparsity k chosen on validation (100-label accuracy of the hidden units): "
         + ", ".join(f"k = {k:.0%} {100 * v:.1f}%" for k, v in validation.items()) + f"; chosen k = {best_k:.0%}. "
-        "Test reconstruction (binary cross-entropy per pixel, nothing zeroed at test time): "
+        "Test reconstruction (binary cross-entropy per pixel, winners picked in batches of 100 as in training): "
         + ", ".join(f"{name} {e:.4f}" for name, e in errors.items()) + ".",
         compare(fc_sparse, fc_plain, "Fully connected")
         + " " + compare(wta, plain, "Convolutional (11x11 deconvolution kernels)")

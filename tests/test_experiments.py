@@ -128,6 +128,7 @@ def test_pretraining_compares_every_set_up_on_the_same_draws(experiments):
     assert set(fashion) == {"raw pixels", "from scratch", "from scratch, dense", "conv AE, frozen",
                             "conv AE, fine-tuned", "conv AE 10-number code", "contractive code",
                             "WTA (fully connected), frozen", "WTA (fully connected), fine-tuned",
+                            "WTA (fully connected) features",
                             "WTA (conv), pooled maps", "random conv, frozen", "random conv, pooled maps",
                             "random fully connected"}
     assert set(mnist) == {"raw pixels", "from scratch", "conv AE, frozen", "conv AE, fine-tuned",

@@ -1,14 +1,18 @@
 """The report builder, end to end on a smoke configuration: the PDF parses, has its sections and
 images, and its summary table prints the numbers of the runs it read."""
 
+import csv
 import json
 import os
+import re
 
 from pypdf import PdfReader
 
+from kit.scripts import REPO
+
 HEADINGS = ["Summary", "Task 1: a dense autoencoder", "Settings and the reason for each",
             "Regularisation and what it bought", "t-SNE of the thought vectors",
-            "Task 2: autoencoder and classifier, one thought vector", "Loss weighting",
+            "Task 2: autoencoder and classifier, one thought vector", "Loss weighting and dropout",
             "Does the second task help?", "Confusion matrix", "How the classifier changed the thought vectors",
             "Bonus experiments",
             "How to reproduce"]
@@ -33,8 +37,9 @@ def test_pdf_parses_with_every_section(report_build):
 def test_pdf_contains_the_charts(report_build):
     reader = PdfReader(report_build.pdf)
     images = sum(len(page.images) for page in reader.pages)
-    # task1: 4 charts, task2: 5 + the t-SNE pair, plus at least one per experiment.
-    assert images >= 10 + len(report_build.data["experiments"])
+    # The headline figure; task1: 4 charts and the ablation's curves; task2: 5 charts; at least one per bonus
+    # experiment (the ablation counted already).
+    assert images >= 11 + len(report_build.data["experiments"]) - 1
 
 
 def test_summary_table_prints_the_numbers_of_the_runs_it_read(report_build):
@@ -79,3 +84,28 @@ def test_settings_are_read_from_the_assignments_themselves(tmp_path, monkeypatch
     monkeypatch.setattr(scripts, "REPO", str(tmp_path))
     assert scripts.settings_of("t.py") == [("EPOCHS", "80", "passes"), ("RATE", "(1e-3, 2)", "a tuple")]
     assert scripts.setting("t.py", "RATE") == (1e-3, 2)
+
+
+def test_every_experiment_opens_with_its_question_and_set_up(report_build):
+    text = " ".join(text_of(PdfReader(report_build.pdf)).split())
+    for name, experiment in report_build.data["experiments"].items():
+        assert experiment["setup"].startswith("Set-up: "), name
+        assert " ".join(experiment["setup"].split())[:60] in text, name
+
+
+def test_first_page_gives_the_printed_duration_beside_the_wall_time(report_build):
+    first_page = " ".join(PdfReader(report_build.pdf).pages[0].extract_text().split())
+    assert "duration as printed" in first_page and "whole process" in first_page
+    for task in ("task1", "task2"):
+        assert f"{report_build.data['results'][task]['duration_s']['median']:.1f} s" in first_page
+
+
+def test_task2_trials_in_the_report_are_the_readmes_table():
+    with open(os.path.join(REPO, "report", "task2_trials.csv"), newline="") as f:
+        trials = list(csv.reader(f))
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    header = "| " + " | ".join(trials[0]) + " |"
+    assert header in readme
+    rows = readme[readme.index(header):].split("\n")[2:2 + len(trials) - 1]
+    assert [[re.sub(r"\*\*", "", cell).strip() for cell in row.strip("|").split("|")] for row in rows] == trials[1:]
