@@ -44,8 +44,8 @@ from common import MODELS, arguments, fashion_mnist, image_rows, mean_sd, plural
 CODE = 256  # sigmoid code units: as many as task 1's thought vector
 TRAIN_IMAGES = 20_000  # unlabelled training images: enough for the features, within the time budget
 VALIDATION = 1000  # labelled images held out of training to choose the noise level and LAMBDA
-LAMBDAS = (0.1, 1.0, 10.0)  # contractive weights tried (the penalty starts near 25 per image, the BCE near 500)
-NOISE_LEVELS = (0.1, 0.3, 0.5)  # denoising: sd of the Gaussian noise tried
+LAMBDAS = (0.01, 0.1, 1.0, 10.0)  # contractive weights tried (the penalty starts near 25 per image, the BCE near 500)
+NOISE_LEVELS = (0.05, 0.1, 0.3, 0.5)  # denoising: sd of the Gaussian noise tried
 LEARNING_RATE = 1e-3  # Adam's default
 BATCH_SIZE = 100
 LABELS_PER_CLASS = 10  # the 100-label accuracy of the codes, as in pretraining.py
@@ -149,7 +149,8 @@ def chosen_from(name, knob, values, make):
     scores = {value: validation_accuracy(m) for value, m in models.items()}
     best = max(values, key=scores.get)
     print(f"{name}: validation accuracy " + ", ".join(f"{knob} {v:g} {scores[v]:.2%}" for v in values))
-    return Trained(name, f"{knob} {best:g}", models[best], {f"{v:g}": scores[v] for v in values})
+    edge = " (an end of the grid)" if best in (min(values), max(values)) else ""
+    return Trained(name, f"{knob} {best:g}{edge}", models[best], {f"{v:g}": scores[v] for v in values})
 
 
 plain = train()

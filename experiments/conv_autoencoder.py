@@ -91,7 +91,8 @@ for kind in ("Conv2DTranspose", "UpSampling2D"):
     image = keras.Input(shape=(28, 28, 1))
     autoencoder = keras.Model(image, decoder(encoder(image)), name=f"conv_ae_{kind}")
     autoencoder.compile(keras.optimizers.Adam(LEARNING_RATE), "binary_crossentropy",
-                        metrics=[keras.metrics.MeanSquaredError(name="mse")])
+                        metrics=[keras.metrics.MeanSquaredError(name="mse")],
+                        jit_compile=True)  # XLA: Keras leaves it off on a CPU-only machine; it fuses each step
     frames = EveryEpoch(shown)
     history = autoencoder.fit(batches(x_train, BATCH_SIZE), epochs=args.epochs,
                               validation_data=batches(x_test, 256, shuffle=False),

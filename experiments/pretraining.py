@@ -48,7 +48,9 @@ from common import arguments, batches, fashion_mnist, kit_bitmaps, mean_sd, plur
 LABELS_PER_CLASS = 10  # 100 labelled images in all
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
 MAX_EPOCHS = 150  # passes over the 100 images (5 steps each); EarlyStopping ends most runs sooner
-PATIENCE = 25  # epochs without a better validation accuracy before a network stops
+CHECK_EVERY = 5  # passes between validation checks: one Keras epoch is 5 passes (a check each pass cost more
+# than the training itself)
+PATIENCE = 5  # checks (25 passes) without a better validation accuracy before a network stops
 RATE = 1e-3  # Adam step for the softmax and for training from scratch
 FINE_TUNE_RATE = 1e-4  # smaller: the warm-started softmax is already good, the features should move gently
 C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
@@ -82,8 +84,8 @@ SET_UPS = (
 
 args = arguments(__doc__, epochs=MAX_EPOCHS, runs=5)
 pretrain_epochs = 2 if args.quick else MNIST_AE_EPOCHS
-# --quick still gives the networks 75 steps on their 100 images: 2 epochs (10 steps) leave some at chance
-max_epochs, patience = (15, 5) if args.quick else (args.epochs, PATIENCE)
+# --quick still gives the networks 75 steps on their 100 images: 2 passes (10 steps) leave some at chance
+max_epochs, patience = (15, 2) if args.quick else (args.epochs, PATIENCE)
 
 
 def main():
@@ -136,13 +138,14 @@ def convolutions(encoder):
     return keras.Model(encoder.input, encoder.get_layer("conv2").output)
 
 
-def fit_on_validation(model, data, x_val, y_val, rate, epochs):
-    """Train with Adam at `rate`, keeping the epoch with the best validation accuracy (EarlyStopping)."""
+def fit_on_validation(model, data, x_val, y_val, rate, passes):
+    """Train with Adam at `rate` for up to `passes` over the data, checking validation accuracy every CHECK_EVERY
+    passes and keeping the best check's weights (EarlyStopping)."""
     model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
     best = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience,
                                          restore_best_weights=True)
-    model.fit(data, epochs=epochs, validation_data=(x_val, y_val), validation_batch_size=len(x_val),
-              callbacks=[best], verbose=0)
+    model.fit(data.repeat(CHECK_EVERY), epochs=max(1, passes // CHECK_EVERY), validation_data=(x_val, y_val),
+              validation_batch_size=len(x_val), callbacks=[best], verbose=0)
 
 
 def logistic(features, x, y, x_val, y_val, test_features, y_test):
@@ -309,7 +312,8 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool):
         "setup": f"Set-up: {plural(args.runs, 'draw')} of 100 labelled images (10 per class), the same for every "
                  "set-up in a draw; networks: softmax on the conv AE's two convolutions or on the 1,000-unit dense "
                  f"layer, Adam {RATE:g} (fine-tuning {FINE_TUNE_RATE:g}), batches of 20 shifted (and flipped) images, "
-                 f"up to {max_epochs} epochs, best epoch on {VALIDATION:,} labelled validation images; logistic "
+                 f"up to {max_epochs} passes, the best of checks every {CHECK_EVERY} passes on {VALIDATION:,} "
+                 "labelled validation images; logistic "
                  f"regression: C from {', '.join(f'{c:g}' for c in C_GRID)} on the same validation images; 'raw "
                  "pixels' means logistic regression on the 784 pixel values.",
         "settings": {"runs": args.runs, "quick": args.quick, "max_epochs": max_epochs, "patience": patience,

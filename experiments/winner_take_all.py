@@ -227,7 +227,11 @@ def reading(measures, validation, best_k, errors):
         "Lifetime sparsity k chosen on validation (100-label accuracy of the hidden units): "
         + ", ".join(f"k = {k:.0%} {100 * v:.1f}%" for k, v in validation.items()) + f"; chosen k = {best_k:.0%}. "
         "Test reconstruction (binary cross-entropy per pixel, winners picked in batches of 100 as in training): "
-        + ", ".join(f"{name} {e:.4f}" for name, e in errors.items()) + ".",
+        + ", ".join(f"{name} {e:.4f}" for name, e in errors.items()) + ". "
+        + ("The fewer winners, the worse the drawing: the error falls as k rises." if all(
+            errors[f"fully connected, k = {a:.0%}"] > errors[f"fully connected, k = {b:.0%}"]
+            for a, b in zip(sorted(validation), sorted(validation)[1:])) else
+           "The error does not fall steadily as k rises."),
         compare(fc_sparse, fc_plain, "Fully connected")
         + " " + compare(wta, plain, "Convolutional (11x11 deconvolution kernels)")
         + " Whether the structured filters are 'very complex' (strokes, parts of garments) is for the reader to "

@@ -245,7 +245,7 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     reading = reading_of("winner_take_all")
     structured = {"structured": 0.8, "area": 0.2}
     noisy = {"structured": 0.1, "area": 0.9}
-    errors = {"conv WTA": 0.3}
+    errors = {"conv WTA": 0.3, "fully connected, k = 5%": 0.3, "fully connected, k = 20%": 0.25}
     more = reading({"fully connected, k = 5%": structured, "fully connected, no sparsity": noisy,
                     "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors)
     fewer = reading({"fully connected, k = 5%": noisy, "fully connected, no sparsity": structured,
@@ -253,4 +253,8 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     assert "Fully connected: 80% of the winner-take-all filters" in more[1]
     assert more[1].count("more of the winner-take-all filters have spatial structure") == 2
     assert "fewer of the winner-take-all filters" in fewer[1] and "about as many" in fewer[1]
-    assert "chosen k = 5%" in more[0]
+    assert "chosen k = 5%" in more[0] and "the error falls as k rises" in more[0]
+    rising = dict(errors, **{"fully connected, k = 20%": 0.35})
+    assert "does not fall steadily" in reading({"fully connected, k = 5%": structured, "fully connected, no sparsity":
+                                                noisy, "conv WTA": structured, "conv, no sparsity": noisy},
+                                               {0.05: 0.7, 0.2: 0.6}, 0.05, rising)[0]
