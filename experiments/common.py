@@ -15,6 +15,10 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from kit.experiments import saved_by
 from kit.scripts import load_kit_data, setting
@@ -104,6 +108,19 @@ def kit_bitmaps(quick=False):
         x, y, x_test, y_test = x[:600], y[:600], x_test[:200], y_test[:200]
         n_val = 60
     return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:], x_test, y_test
+
+
+def logistic_on(features, labels, val_features, val_labels, c_grid=(0.001, 0.01, 0.1, 1.0)):
+    """Logistic regression on standardised features, its inverse regularisation C the best of c_grid on the
+    validation features; returns the fitted pipeline.
+
+    One BLAS thread: on a hundred rows, NumPy's threads fighting TensorFlow's for 2 cores made each fit 30x
+    slower (measured: 2 s against 0.07 s).
+    """
+    with threadpool_limits(1):
+        fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(features, labels)
+                for c in c_grid]
+        return max(fits, key=lambda m: m.score(val_features, val_labels))
 
 
 def pixel_accuracy(reconstructed, x):

@@ -34,11 +34,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 from keras import layers
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from common import MODELS, arguments, fashion_mnist, image_rows, mean_sd, plural, save, write_metrics
+from common import MODELS, arguments, fashion_mnist, image_rows, logistic_on, mean_sd, plural, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 CODE = 256  # sigmoid code units: as many as task 1's thought vector
@@ -123,9 +120,7 @@ def labelled_draw():
 def accuracy(train, val, chosen, score, y_score):
     """Logistic regression (standardised, C chosen on the validation images) on the chosen images' features
     (rows of `train`), scored on the features `score` with labels y_score."""
-    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(train[chosen], y_train[chosen])
-            for c in C_GRID]
-    return float(max(fits, key=lambda m: m.score(val, y_val)).score(score, y_score))
+    return float(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(score, y_score))
 
 
 def validation_accuracy(model):

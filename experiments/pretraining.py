@@ -38,11 +38,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 from keras import layers
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from common import arguments, batches, fashion_mnist, kit_bitmaps, mean_sd, plural, save, saved_model, write_metrics
+from common import (
+    arguments,
+    batches,
+    fashion_mnist,
+    kit_bitmaps,
+    logistic_on,
+    mean_sd,
+    plural,
+    save,
+    saved_model,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 LABELS_PER_CLASS = 10  # 100 labelled images in all
@@ -52,6 +60,7 @@ CHECK_EVERY = 5  # passes between validation checks: one Keras epoch is 5 passes
 # than the training itself)
 PATIENCE = 5  # checks (25 passes) without a better validation accuracy before a network stops
 RATE = 1e-3  # Adam step for the softmax and for training from scratch
+BATCH = 20  # labelled images per step: 5 steps a pass over the 100
 FINE_TUNE_RATE = 1e-4  # smaller: the warm-started softmax is already good, the features should move gently
 C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
 MNIST_AE_EPOCHS = 20  # unsupervised pretraining on the 3,600 MNIST training bitmaps
@@ -141,7 +150,11 @@ def convolutions(encoder):
 def fit_on_validation(model, data, x_val, y_val, rate, passes):
     """Train with Adam at `rate` for up to `passes` over the data, checking validation accuracy every CHECK_EVERY
     passes and keeping the best check's weights (EarlyStopping)."""
-    model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    steps = int(np.ceil(LABELS_PER_CLASS * 10 / BATCH))  # per pass
+    # One call into the compiled step runs the 25 steps between two checks: the tiny batches made Python's
+    # per-step overhead most of the time.
+    model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=steps * CHECK_EVERY)
     best = keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience,
                                          restore_best_weights=True)
     model.fit(data.repeat(CHECK_EVERY), epochs=max(1, passes // CHECK_EVERY), validation_data=(x_val, y_val),
@@ -150,10 +163,7 @@ def fit_on_validation(model, data, x_val, y_val, rate, passes):
 
 def logistic(features, x, y, x_val, y_val, test_features, y_test):
     """Logistic regression on standardised features, C chosen on validation; test accuracy."""
-    fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(features(x), y)
-            for c in C_GRID]
-    val = features(x_val)
-    return float(max(fits, key=lambda m: m.score(val, y_val)).score(test_features, y_test))
+    return float(logistic_on(features(x), y, features(x_val), y_val, C_GRID).score(test_features, y_test))
 
 
 def feature_maps(pretrained):
@@ -195,7 +205,7 @@ def augmented(x, y, flips):
     if flips:
         moves.append(layers.RandomFlip("horizontal"))
     augment = keras.Sequential(moves)
-    return (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x)).batch(20)
+    return (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x)).batch(BATCH)
             .map(lambda a, b: (augment(a, training=True), b)))
 
 
@@ -269,9 +279,11 @@ def reading(data, scores, pretrained_names, pool):
     beaten = [(r, p) for r, p in randoms.items() if r in scores and p in scores]
     if beaten:
         text += " Against the same architecture untrained: " + "; ".join(
-            f"{p} {mean[p] - mean[r]:+.1f} points over {r}" for r, p in beaten) + (
-            " (a negative number: the pretrained weights are worth less than random ones with the same shape)."
-            if any(mean[p] < mean[r] for r, p in beaten) else ".")
+            f"{p} {mean[p] - mean[r]:+.1f} points over {r}" for r, p in beaten) + "."
+        worse = [p for r, p in beaten if mean[p] < mean[r]]
+        if worse:
+            text += (f" {' and '.join(worse)} {'is' if len(worse) == 1 else 'are'} worth less than untrained weights "
+                     "of the same shape: that pretraining taught the features nothing the classes can use.")
     return text, {"best": best, "scratch": scratch, "gain": gain, "sd": sd, "wins": wins, "draws": len(paired)}
 
 
@@ -311,8 +323,8 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool):
         "question": "With 100 labelled images, do features learned without labels help, and which ones?",
         "setup": f"Set-up: {plural(args.runs, 'draw')} of 100 labelled images (10 per class), the same for every "
                  "set-up in a draw; networks: softmax on the conv AE's two convolutions or on the 1,000-unit dense "
-                 f"layer, Adam {RATE:g} (fine-tuning {FINE_TUNE_RATE:g}), batches of 20 shifted (and flipped) images, "
-                 f"up to {max_epochs} passes, the best of checks every {CHECK_EVERY} passes on {VALIDATION:,} "
+                 f"layer, Adam {RATE:g} (fine-tuning {FINE_TUNE_RATE:g}), batches of {BATCH} shifted (and flipped) "
+                 f"images, up to {max_epochs} passes, the best of checks every {CHECK_EVERY} passes on {VALIDATION:,} "
                  "labelled validation images; logistic "
                  f"regression: C from {', '.join(f'{c:g}' for c in C_GRID)} on the same validation images; 'raw "
                  "pixels' means logistic regression on the 784 pixel values.",

@@ -32,11 +32,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers, ops
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from common import MODELS, arguments, fashion_mnist, image_rows, write_metrics
+from common import MODELS, arguments, fashion_mnist, image_rows, logistic_on, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 UNITS = 1000  # hidden units of the fully connected WTA autoencoder (the paper's MNIST size)
@@ -142,8 +139,7 @@ def validation_accuracy(encoder):
     for _ in range(CHOICE_DRAWS):
         chosen = np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
                                  for c in range(10)])
-        scores.append(max(make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
-                          .fit(train[chosen], y_train[chosen]).score(val, y_val) for c in C_GRID))
+        scores.append(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(val, y_val))
     return float(np.mean(scores))
 
 

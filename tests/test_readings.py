@@ -220,6 +220,10 @@ def test_pretraining_verdict_pairs_the_draws_and_the_pool_reading_turns():
     assert "pretraining helps here" in text and "ahead in 3 of 3 draws, by +6.0" in text and gain["wins"] == 3
     assert "no clear help" in reading("Fashion-MNIST", level, {"conv AE, frozen"}, "60,000")[0]
     assert "pretraining hurts here" in reading("Fashion-MNIST", hurts, {"conv AE, frozen"}, "60,000")[0]
+    random_wins = dict(helps, **{"random conv, frozen": [0.80, 0.80, 0.80]})
+    assert "conv AE, frozen is worth less than untrained weights" in reading(
+        "Fashion-MNIST", random_wins, {"conv AE, frozen"}, "60,000")[0]
+    assert "worth less" not in text
     same = pool({"gain": 2.7, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
     apart = pool({"gain": 8.0, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
     assert "do not show that the smaller pool limits" in same
