@@ -15,6 +15,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from matplotlib.ticker import MaxNLocator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -86,8 +87,14 @@ def saved_model(name):
     return keras.models.load_model(path)
 
 
+PRINT_FONTS = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 11,
+               "ytick.labelsize": 11, "legend.fontsize": 11}  # the report prints charts at about 60% of drawn size
+
+
 def arguments(doc, epochs, runs=1, **extra):
-    """--epochs, --runs and --quick, with this experiment's defaults."""
+    """--epochs, --runs and --quick, with this experiment's defaults; and chart text sized for print
+    (PRINT_FONTS), since every experiment's charts end up in the report."""
+    plt.rcParams.update(PRINT_FONTS)
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
     parser.add_argument("--runs", type=int, default=runs, help=f"repeats for the spread (default {runs})")
@@ -121,6 +128,11 @@ def logistic_on(features, labels, val_features, val_labels, c_grid=(0.001, 0.01,
         fits = [make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000)).fit(features, labels)
                 for c in c_grid]
         return max(fits, key=lambda m: m.score(val_features, val_labels))
+
+
+def epoch_axis(ax):
+    """Epochs numbered 1, 2, 3 as the text numbers them: whole numbers on the x axis only."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def pixel_accuracy(reconstructed, x):
@@ -173,7 +185,7 @@ def mean_sd(values, scale=100, digits=2):
     return f"{a.mean():.{digits}f}" + (f" \u00b1 {a.std(ddof=1):.{digits}f}" if len(a) > 1 else "")
 
 
-def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=True, label_size=8):
+def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=True, label_size=11):
     """Rows of images (each a list of flat or square arrays) in one chart; returns the file name.
 
     fixed_scale=True draws 0 as white and 1 as black; False scales each image to its own range
@@ -224,8 +236,8 @@ def epoch_grid(shown, frames, column_titles, title, name, epochs_shown=4):
             axes[r, c].imshow(row[c, ..., 0], cmap="gray_r", vmin=0, vmax=1)
             axes[r, c].set_xticks([])
             axes[r, c].set_yticks([])
-        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", fontsize=8)
+        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", fontsize=11)
     for c, text in enumerate(column_titles):
-        axes[0, c].set_title(text, fontsize=8)
+        axes[0, c].set_title(text, fontsize=11)
     figure.suptitle(title)
     return save(figure, name)

@@ -232,11 +232,11 @@ axes[0].set(title="How far the code moves per unit of input movement", xlabel="s
 axes[1].set(title="100-label accuracy of the codes, each draw", xlabel="draw (the same 100 images for all)",
             ylabel="test accuracy %", xticks=np.arange(1, args.runs + 1))
 for ax in axes:
-    ax.legend(fontsize=8)
+    ax.legend()
 chart = save(figure, "contractive_measures")
 first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
 pictures = image_rows([x_test[first]] + [r["rebuilt"][first] for r in results.values()], ["test", *results], 28,
-                      "Test images and their reconstructions", "contractive_reconstructions", label_size=8)
+                      "Test images and their reconstructions", "contractive_reconstructions")
 write_metrics("contractive", {
     "title": "A contractive autoencoder",
     "question": "Does penalising the encoder's Jacobian give a code that moves less when the input moves, and is "

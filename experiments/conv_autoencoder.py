@@ -32,6 +32,7 @@ from common import (
     EveryEpoch,
     arguments,
     batches,
+    epoch_axis,
     epoch_grid,
     fashion_mnist,
     save,
@@ -120,6 +121,7 @@ for ax, kind in zip(axes, outcome):
     ax.plot(epochs, outcome[kind]["history"]["loss"], label="training")
     ax.plot(epochs, outcome[kind]["history"]["val_loss"], label="test")
     ax.set(title=f"{kind} decoder", xlabel="epoch", ylabel="binary cross-entropy")
+    epoch_axis(ax)
     ax.legend()
 files.append({"file": save(figure, "conv_autoencoder_losses"), "caption": "Loss per epoch of both autoencoders."})
 truth = high_frequency(x_test)

@@ -24,6 +24,7 @@ from common import (
     MODELS,
     EveryEpoch,
     arguments,
+    epoch_axis,
     epoch_grid,
     fashion_mnist,
     read_metrics,
@@ -120,6 +121,7 @@ for ax, key in zip(axes, ("loss", "reconstruction", "kl")):
     ax.plot(epochs, history[key], label="training")
     ax.plot(epochs, history[f"val_{key}"], label="test")
     ax.set(title=key, xlabel="epoch", ylabel="nats per image")
+    epoch_axis(ax)
     ax.legend()
 loss_file = save(figure, "conv_vae_losses")
 samples = decoder.predict(np.random.normal(size=(16, EMBEDDING)).astype("float32"), verbose=0)

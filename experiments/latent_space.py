@@ -53,7 +53,7 @@ decoders = {"autoencoder": ae_decoder, "VAE (mean)": vae_decoder}
 
 def grid(rows, labels, title, name, size=0.9):
     """Rows of 28x28 images, each scaled to its own range, with a label per row; returns the file name."""
-    return image_rows(rows, labels, 28, title, name, cell=(size, size), fixed_scale=False, label_size=7)
+    return image_rows(rows, labels, 28, title, name, cell=(size, size), fixed_scale=False)
 
 
 # ---- t-SNE of both code spaces -------------------------------------------------------------------
@@ -64,7 +64,7 @@ for ax, (name, c) in zip(axes, codes.items()):
         mine = y_test[:points] == k
         ax.scatter(xy[mine, 0], xy[mine, 1], s=6, color=plt.cm.tab10(k), label=FASHION_CLASSES[k])
     ax.set(title=f"{name}: t-SNE of {points} test codes", xticks=[], yticks=[])
-axes[1].legend(markerscale=3, fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
+axes[1].legend(markerscale=3, loc="center left", bbox_to_anchor=(1, 0.5))
 tsne_file = save(figure, "latent_space_tsne")
 
 # ---- interpolation -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
 
-from common import arguments, image_rows, kit_bitmaps, pixel_accuracy, save, write_metrics
+from common import arguments, epoch_axis, image_rows, kit_bitmaps, pixel_accuracy, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 HIDDEN = (256, 128)  # the seed's encoder; the decoder mirrors it
@@ -102,6 +102,7 @@ for ax, (title, outcomes) in zip(axes, panels):
     for loss, o in outcomes.items():
         ax.plot(np.arange(1, args.epochs + 1), 100 * np.array(o["val_pixels"]), label=loss)
     ax.set(title=title, xlabel="epoch")
+    epoch_axis(ax)
     ax.legend()
 axes[0].set_ylabel("validation pixel accuracy %")
 curves = save(figure, "mse_vs_ce_curves")

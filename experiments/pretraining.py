@@ -306,13 +306,14 @@ def data_size_reading(fashion, mnist):
 # ---- charts and metrics ----------------------------------------------------------------------------
 def write_results(fashion, mnist, fashion_pool, mnist_pool):
     pretrained_names = {s.name for s in SET_UPS if s.pretrained}
-    figure, axes = plt.subplots(2, 1, figsize=(12, 8.5), layout="constrained")
+    heights = [len(fashion), len(mnist)]
+    figure, axes = plt.subplots(2, 1, figsize=(10, 0.45 * sum(heights) + 2.5), layout="constrained",
+                                gridspec_kw={"height_ratios": heights})
     for ax, (title, scores) in zip(axes, (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist))):
-        names = list(scores)
-        ax.boxplot([np.array(scores[n]) * 100 for n in names])
-        ax.set_xticks(range(1, len(names) + 1), [n.replace(", ", ",\n").replace(" 10", "\n10") for n in names],
-                      fontsize=8)
-        ax.set(title=f"{title}: 100 labels, {plural(args.runs, 'draw')}", ylabel="test accuracy %")
+        names = list(scores)[::-1]  # the first set-up on top
+        ax.boxplot([np.array(scores[n]) * 100 for n in names], vert=False)
+        ax.set_yticks(range(1, len(names) + 1), names)
+        ax.set(title=f"{title}: 100 labels, {plural(args.runs, 'draw')}", xlabel="test accuracy %")
     chart = save(figure, "pretraining_accuracy")
     rows = [[data, name, mean_sd(scores[name]), f"{100 * min(scores[name]):.2f} - {100 * max(scores[name]):.2f}"]
             for data, scores in (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist)) for name in scores]

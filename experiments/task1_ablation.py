@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from common import arguments, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
+from common import arguments, epoch_axis, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
 from kit.scripts import definitions_from, setting
 
 # ---- settings (task1.py's own, read from its source) ---------------------------------------------
@@ -135,7 +135,8 @@ for name, runs in results.items():
     ax.plot(np.arange(1, args.epochs + 1), runs[0].history["val_loss"], label=name)
 ax.set(title="Validation loss of each variant (first run)", xlabel="epoch",
        ylabel="binary cross-entropy (+ L2)", yscale="log")
-ax.legend(fontsize=8)
+epoch_axis(ax)
+ax.legend()
 curves = save(figure, "task1_ablation_curves")
 
 

@@ -117,7 +117,7 @@ for ax, (k, m) in zip(axes.flat, maps.items()):
         mine = y == digit
         ax.scatter(m[mine, 0], m[mine, 1], s=4, color=plt.cm.tab10(digit), label=str(digit))
     ax.set(title=f"{k}\ntrustworthiness {trust[k]:.3f}, {seconds[k]:.1f} s", xticks=[], yticks=[])
-axes[0, 0].legend(markerscale=3, fontsize=7, ncol=2)
+axes[0, 0].legend(markerscale=3, ncol=2)
 map_file = save(figure, "tsne_from_scratch_maps")
 figure, ax = plt.subplots(figsize=(7, 3.8))
 for k, values in losses.items():

@@ -20,7 +20,7 @@ import tensorflow as tf
 from keras import layers
 from sklearn.linear_model import LogisticRegression
 
-from common import arguments, image_rows, kit_bitmaps, save, write_metrics
+from common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 LATENT = 10  # dimensions of z
@@ -134,6 +134,7 @@ for ax, key in zip(axes, ("reconstruction", "kl")):
     for name, t in trained.items():
         ax.plot(np.arange(1, len(t["history"][f"val_{key}"]) + 1), t["history"][f"val_{key}"], label=name)
     ax.set(title=f"validation {key} term per epoch", xlabel="epoch", ylabel=key)
+    epoch_axis(ax)
     ax.legend()
 curves = save(figure, "vae_dense_curves")
 
@@ -150,9 +151,9 @@ for name, t in trained.items():
 names = list(trained)
 files = [
     image_rows([x_test[first]] + [views[n]["rebuilt"] for n in names], ["original", *names], SIDE,
-               "Test images and VAE reconstructions", "vae_dense_reconstructions", cell=(1.1, 1.2), label_size=7),
+               "Test images and VAE reconstructions", "vae_dense_reconstructions", cell=(1.1, 1.2)),
     image_rows([views[n]["samples"] for n in names], names, SIDE,
-               "New digits decoded from the same 10 draws of z ~ N(0, I)", "vae_dense_samples", label_size=7),
+               "New digits decoded from the same 10 draws of z ~ N(0, I)", "vae_dense_samples"),
     image_rows([views[n]["between"] for n in names], names, SIDE,
                "Linear interpolation between the codes of a test 3 and a test 8", "vae_dense_interpolation",
                label_size=7),
@@ -184,7 +185,8 @@ def reading(tests, flat, epochs, digit_like, patience):
         "digit: "
         + "; ".join(samples) + ". The price of the KL term is blur: the decoder must serve every z the encoder's "
         "noise can produce.",
-        f"{seed_name} leaves the validation loss {'flat' if flat[seed_name] else 'still falling'} after "
+        f"{seed_name[0].upper()}{seed_name[1:]} leaves the validation loss "
+        f"{'flat' if flat[seed_name] else 'still falling'} after "
         f"{epochs[seed_name]} epochs, at a test reconstruction term of {seed['reconstruction']:.4f} per pixel and "
         f"a KL of {seed['kl']:.2f} nats; {fast_name} is {'flat' if flat[fast_name] else 'still falling'} after "
         f"{epochs[fast_name]} epochs (no new best for {patience}; the best epoch's weights kept), at "

@@ -246,15 +246,15 @@ def strongest(filters, count):
 rows = [strongest(fc_filters[share], SHOWN) for share in (*K_GRID, 1.0)]
 row_names = [f"k = {share:.0%}" for share in K_GRID] + ["no sparsity"]  # short labels beside the pictures
 fc_file = image_rows(rows, row_names, 28, "Fully connected: the decoder's filters (strongest first)",
-                     "winner_take_all_fc_filters", cell=(0.6, 0.65), fixed_scale=False, label_size=8)
+                     "winner_take_all_fc_filters", cell=(0.6, 0.65), fixed_scale=False)
 conv_file = image_rows([strongest(c["filters"], SHOWN) for c in conv.values()], list(conv), 11,
                        "Convolutional: the 11x11 deconvolution kernels (strongest first)",
-                       "winner_take_all_conv_filters", cell=(0.6, 0.65), fixed_scale=False, label_size=8)
+                       "winner_take_all_conv_filters", cell=(0.6, 0.65), fixed_scale=False)
 first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
 reconstructions = image_rows([x_test[first].reshape(10, -1)] + [errors[s][1][first] for s in (*K_GRID, 1.0)]
                              + [conv_errors[n][1][first].reshape(10, -1) for n in conv],
                              ["test", *row_names, *conv], 28, "Test images and reconstructions",
-                             "winner_take_all_reconstructions", label_size=8)
+                             "winner_take_all_reconstructions")
 all_errors = {**{fc_name(s): e[0] for s, e in errors.items()}, **{name: e[0] for name, e in conv_errors.items()}}
 validation = {k: fc[k]["validation"] for k in K_GRID}
 table = [[name, f"{m['structured']:.0%}", f"{m['area']:.0%}", f"{all_errors[name]:.4f}"]

@@ -57,8 +57,9 @@ STUDENTS = [
      None, ["other-data"]),
     ("typo", "task1", [(BEFORE_EVALUATION, f"\nprint(histroy)\n{BEFORE_EVALUATION}")], None, ["crashed"]),
     ("hog", "task1", [before_fit("task1", "hoard = [np.ones(2**27) for _ in range(64)]")], None, ["memory"]),
-    ("leaky", "task2", [('"digit": classifier(code)',
-                         '"digit": layers.Dense(DIGITS, activation="softmax")(layers.Concatenate()([code, image]))')],
+    ("leaky", "task2", [('"digit": classifier(thought)',
+                         '"digit": layers.Dense(DIGITS, activation="softmax")'
+                         '(layers.Concatenate()([thought, image]))')],
      None, ["classifier-path"]),
     ("typo", "task2", [(BEFORE_EVALUATION, f"\nprint(histroy)\n{BEFORE_EVALUATION}")], None, ["crashed"]),
 ]

@@ -280,6 +280,7 @@ def task1_section(pdf, runs, result, shown, ablation, work):
                                          setting("task1.py", "L2_ENCODER"), result["pixel_accuracy"])
     pdf.para(paragraphs[0])
     if ablation:
+        pdf.para(ablation["setup"], size=9)
         pdf.grid([ablation["table"]["columns"]] + ablation["table"]["rows"])
         pdf.bullets(paragraphs[1:])
         for figure in ablation["figures"]:

@@ -13,8 +13,8 @@ from PIL import Image
 
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
 CELL_PADDING = 2.2  # mm a table cell needs beside its text
-KEEP_TOGETHER = re.compile(r"(?<=\d) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
-SHRINK_TO_FIT = 0.7  # a figure that misses the page by less than 30% is shrunk to fit, not moved on
+KEEP_TOGETHER = re.compile(r"(?<=[\d%]) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
+SHRINK_TO_FIT = 0.6  # a figure that misses the page by less than 40% is shrunk to fit, not moved on
 
 
 class Report(FPDF):
@@ -69,6 +69,8 @@ class Report(FPDF):
 
     def grid(self, rows, size=8.5):
         """A table whose first row is the heading, its columns sized to their text."""
+        if self.get_y() + 5 * len(rows) + 4 > self.h - self.b_margin and len(rows) < 30:
+            self.add_page()  # a short table is kept on one page
         self.set_font("DejaVu", "", size)
         # A number never splits across lines: "0.0386 ± 0.0004" and "99.1 - 99.3" are one word each.
         rows = [[KEEP_TOGETHER.sub("\u00a0\\1\u00a0", str(value)) for value in row] for row in rows]

@@ -19,7 +19,10 @@ def pct(value):
 
 
 def mean_sd(s):
-    """`mean ± sd` of an accuracy spread, in percent, with enough digits that a small sd does not read 0."""
+    """`mean ± sd` of an accuracy spread, in percent, with enough digits that a small sd does not read 0;
+    one run has no sd, so only its value."""
+    if s.get("n", 2) < 2:
+        return f"{s['mean']:.2%}"
     digits = 2 if s["std"] * 100 >= 0.01 or s["std"] == 0 else 3
     return f"{s['mean'] * 100:.{digits}f}% \u00b1 {s['std'] * 100:.{digits}f}"
 
@@ -105,7 +108,7 @@ def design_summary(ablation):
                 + ", ".join(f"without {k} {-cost[k] * 100:+.2f} points" for k in ranked) + ".")
     return ("What removing one part of the design costs in test pixel accuracy (the ablation in 'Regularisation "
             "and what it bought'): " + ", ".join(f"{k} {cost[k] * 100:.2f} points" for k in ranked)
-            + f". The largest cost is {helping[0]}'s.")
+            + f". Removing {helping[0]} costs most.")
 
 
 # ---- task 2 ------------------------------------------------------------------------------------

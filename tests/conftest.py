@@ -1,4 +1,4 @@
-"""Session fixtures: each task script's instrumented run, the experiments' quick runs, one report layout.
+"""Session fixtures: each task script's graded run, the experiments' quick runs, one report layout.
 
 Each is made once per session and only when a test asks for it; the helpers are in helpers.py.
 """

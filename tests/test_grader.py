@@ -158,8 +158,8 @@ def test_model_rules_and_a_changed_evaluation_are_caught(wrong_model):
 
 
 def test_a_classifier_that_sees_the_image_is_caught(tmp_path):
-    leak = '"digit": layers.Dense(DIGITS, activation="softmax", name="leak")(layers.Concatenate()([code, image]))'
-    text = edited("task2", ('"digit": classifier(code)', leak), epochs=1)
+    leak = '"digit": layers.Dense(DIGITS, activation="softmax", name="leak")(layers.Concatenate()([thought, image]))'
+    text = edited("task2", ('"digit": classifier(thought)', leak), epochs=1)
     record = grade(write(tmp_path, "task2.py", text), "task2")
     assert record["problems"] == ["classifier-path"]
     assert "without the thought vector" in record["checks"]["classifier-path"]["evidence"]
