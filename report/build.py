@@ -350,7 +350,8 @@ def task2_section(pdf, runs, result, shown, fitted, code_space, work):
     pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=95,
                heading="Confusion matrix")
     pdf.figure(chart(shown["task2"], "tsne"), "task2: t-SNE of the 1,000 test thought vectors, coloured by the true "
-               "digit (task 1's is in its section).", heading="How the classifier changed the thought vectors")
+               "digit (task 1's is in its section).", heading="How the classifier changed the thought vectors",
+               shrink=False)  # a required chart: full width
     pdf.para(code_space.get("grouping", "The code-space experiment did not run in this build, so no number "
                             "says whether task 2's thought vectors group the digits more closely than task 1's."))
     pdf.para(readings.touching_pairs(code_space.get("closest_pairs")))

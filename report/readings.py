@@ -78,8 +78,10 @@ def regularisation(ablation, shift, l2, spread):
     for variant, ingredient in INGREDIENTS.items():
         train, test, seconds = means[variant]
         gap = test - full_test
-        if abs(gap) <= spread["std"] or spread["n"] < 2:
+        if spread["n"] >= 2 and abs(gap) <= spread["std"]:
             effect = "no clear change"
+        elif gap == 0:
+            effect = "no change"
         elif gap < 0:
             effect = "a loss"
         else:

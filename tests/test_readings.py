@@ -263,3 +263,9 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     assert "does not fall steadily" in reading({"fully connected, k = 5%": structured, "fully connected, no sparsity":
                                                 noisy, "conv WTA": structured, "conv, no sparsity": noisy},
                                                {0.05: 0.7, 0.2: 0.6}, 0.05, rising)[0]
+
+
+def test_one_run_gives_a_direction_but_no_verdict_against_spread():
+    text = " ".join(readings.regularisation(ablation((1, 0.95, 20), without_centring=(1, 0.82, 20)), 2, 1e-5,
+                                            {"std": 0.0, "n": 1}))
+    assert "-13.00 points, a loss: from one run each, so there is no run-to-run spread" in text
