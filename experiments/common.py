@@ -117,6 +117,11 @@ def kit_bitmaps(quick=False):
     return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:], x_test, y_test
 
 
+def labelled_draw(y, per_class):
+    """Indices of `per_class` images of each of the 10 classes in y, drawn afresh (unseeded)."""
+    return np.concatenate([np.random.choice(np.flatnonzero(y == c), per_class, replace=False) for c in range(10)])
+
+
 def logistic_on(features, labels, val_features, val_labels, c_grid=(0.001, 0.01, 0.1, 1.0)):
     """Logistic regression on standardised features, its inverse regularisation C the best of c_grid on the
     validation features; returns the fitted pipeline.
@@ -130,6 +135,19 @@ def logistic_on(features, labels, val_features, val_labels, c_grid=(0.001, 0.01,
         return max(fits, key=lambda m: m.score(val_features, val_labels))
 
 
+STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a weight image counts as structured (noise: ~0)
+
+
+def structured_share(images):
+    """Share of weight images (n x side x side) whose neighbouring pixels agree: lag-1 spatial
+    autocorrelation above STRUCTURE, where independent noise scores about 0."""
+    w = images - images.mean(axis=(1, 2), keepdims=True)
+    lag = (w[:, 1:, :] * w[:, :-1, :]).sum(axis=(1, 2)) + (w[:, :, 1:] * w[:, :, :-1]).sum(axis=(1, 2))
+    side = images.shape[1]
+    autocorrelation = lag / (2 * (side - 1) / side * (w**2).sum(axis=(1, 2)) + 1e-12)
+    return float(np.mean(autocorrelation > STRUCTURE))
+
+
 def epoch_axis(ax):
     """Epochs numbered 1, 2, 3 as the text numbers them: whole numbers on the x axis only."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -138,14 +156,6 @@ def epoch_axis(ax):
 def pixel_accuracy(reconstructed, x):
     """Share of pixels equal after rounding, as task1.py measures it."""
     return float(np.mean(np.round(reconstructed) == np.round(x)))
-
-
-def nearest_distance(images, reference):
-    """Mean squared pixel distance from each image to its nearest reference image: how far a decoded
-    image is from anything in the data."""
-    flat, ref = images.reshape(len(images), -1), reference.reshape(len(reference), -1)
-    squared = (flat**2).sum(1)[:, None] + (ref**2).sum(1)[None] - 2 * flat @ ref.T
-    return np.maximum(squared.min(axis=1), 0) / flat.shape[1]
 
 
 def save(figure, name):

@@ -35,7 +35,18 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from common import MODELS, arguments, fashion_mnist, image_rows, logistic_on, mean_sd, plural, save, write_metrics
+from common import (
+    MODELS,
+    arguments,
+    fashion_mnist,
+    image_rows,
+    labelled_draw,
+    logistic_on,
+    mean_sd,
+    plural,
+    save,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 CODE = 256  # sigmoid code units: as many as task 1's thought vector
@@ -73,8 +84,6 @@ class Autoencoder(keras.Model):
         self.contraction, self.noise = contraction, noise
         self.code = layers.Dense(CODE, activation="sigmoid", name="code")
         self.pixels = layers.Dense(784, activation="sigmoid", name="pixels")
-        self.reconstruction = keras.metrics.Mean(name="reconstruction")
-        self.jacobian = keras.metrics.Mean(name="jacobian")
 
     def call(self, x, training=False):
         if training and self.noise:
@@ -86,9 +95,6 @@ class Autoencoder(keras.Model):
         h, rebuilt = y_pred
         reconstruction = tf.reduce_mean(tf.reduce_sum(keras.ops.binary_crossentropy(y, rebuilt), axis=1))
         jacobian = tf.reduce_mean(jacobian_norm(h, self.code.kernel))
-        images = tf.shape(y)[0]
-        self.reconstruction.update_state(reconstruction, sample_weight=images)
-        self.jacobian.update_state(jacobian, sample_weight=images)
         return reconstruction + self.contraction * jacobian
 
 
@@ -111,12 +117,6 @@ def codes(model, x):
 
 
 # ---- the 100-label accuracy of the codes ------------------------------------------------------------
-def labelled_draw():
-    """100 training images, 10 per class, drawn afresh (unseeded)."""
-    return np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
-                           for c in range(10)])
-
-
 def accuracy(train, val, chosen, score, y_score):
     """Logistic regression (standardised, C chosen on the validation images) on the chosen images' features
     (rows of `train`), scored on the features `score` with labels y_score."""
@@ -126,7 +126,8 @@ def accuracy(train, val, chosen, score, y_score):
 def validation_accuracy(model):
     """Mean over CHOICE_DRAWS draws of the codes' 100-label accuracy on the validation images."""
     train, val = codes(model, x_train), codes(model, x_val)
-    return float(np.mean([accuracy(train, val, labelled_draw(), val, y_val) for _ in range(CHOICE_DRAWS)]))
+    return float(np.mean([accuracy(train, val, labelled_draw(y_train, LABELS_PER_CLASS), val, y_val)
+                          for _ in range(CHOICE_DRAWS)]))
 
 
 # ---- training: the plain autoencoder, and each grid point of the other two --------------------------
@@ -168,7 +169,8 @@ def code_movement(model, sd, x):
     return float(np.mean(np.linalg.norm(moved, axis=1) / np.linalg.norm(step, axis=1)))
 
 
-draws = [labelled_draw() for _ in range(args.runs)]  # the same 100 images for every model in a draw
+# The same 100 images for every model in a draw:
+draws = [labelled_draw(y_train, LABELS_PER_CLASS) for _ in range(args.runs)]
 results = {}
 for t in trained:
     h, rebuilt = (v.numpy() for v in t.model(x_test))

@@ -22,13 +22,14 @@ from sklearn.manifold import TSNE
 
 from common import (
     FASHION_CLASSES,
+    STRUCTURE,
     arguments,
     fashion_mnist,
     image_rows,
     kit_bitmaps,
-    nearest_distance,
     save,
     saved_model,
+    structured_share,
     write_metrics,
 )
 
@@ -39,7 +40,6 @@ WALK_RANGE = 3.0  # walk each code dimension over +- 3 standard deviations of it
 DENSE_EPOCHS = 20  # for the single-layer dense AE on the MNIST bitmaps
 INTERPOLATION_PAIRS = 20  # random test pairs whose interpolations are measured
 NEAREST_POOL = 5000  # training images a decoded point is compared with
-STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a weight image counts as structured
 
 args = arguments(__doc__, epochs=DENSE_EPOCHS)
 x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
@@ -74,6 +74,14 @@ rows = [[x_test[a]] + list(decoders[n].predict(((1 - t) * c[a] + t * c[b]).astyp
         + [x_test[b]] for n, c in codes.items()]
 interpolation_file = grid(rows, list(codes), "From a T-shirt to a sneaker: decoded points on the line "
                           "between their codes (ends: the originals)", "latent_space_interpolation")
+
+
+def nearest_distance(images, reference):
+    """Mean squared pixel distance from each image to its nearest reference image: how far a decoded
+    image is from anything in the data."""
+    flat, ref = images.reshape(len(images), -1), reference.reshape(len(reference), -1)
+    squared = (flat**2).sum(1)[:, None] + (ref**2).sum(1)[None] - 2 * flat @ ref.T
+    return np.maximum(squared.min(axis=1), 0) / flat.shape[1]
 
 
 # How far from any real garment the inner points of an interpolation fall, measured: a decoded point
@@ -132,19 +140,8 @@ filters_file = save(figure, "latent_space_conv_filters")
 
 
 
-def structured(weights, side=28):
-    """Share of weight images (rows of `weights`) whose neighbouring pixels agree: lag-1 spatial
-    autocorrelation above STRUCTURE, where independent noise scores about 0."""
-    w = weights.reshape(len(weights), side, side)
-    w = w - w.mean(axis=(1, 2), keepdims=True)
-    lag = (w[:, 1:, :] * w[:, :-1, :]).sum(axis=(1, 2)) + (w[:, :, 1:] * w[:, :, :-1]).sum(axis=(1, 2))
-    pairs_counted = 2 * side * (side - 1) / (side * side)
-    autocorrelation = lag / (pairs_counted * (w**2).sum(axis=(1, 2)) + 1e-12)
-    return float(np.mean(autocorrelation > STRUCTURE))
-
-
-structure = {"encoder columns": structured(dense_ae.get_layer("encoder").kernel.numpy().T),
-             "decoder rows": structured(dense_ae.get_layer("decoder").kernel.numpy())}
+structure = {"encoder columns": structured_share(dense_ae.get_layer("encoder").kernel.numpy().T.reshape(-1, 28, 28)),
+             "decoder rows": structured_share(dense_ae.get_layer("decoder").kernel.numpy().reshape(-1, 28, 28))}
 
 
 def reading(centre, spread, among_data, structure, pairs_measured, threshold):

@@ -44,6 +44,7 @@ from common import (
     batches,
     fashion_mnist,
     kit_bitmaps,
+    labelled_draw,
     logistic_on,
     mean_sd,
     plural,
@@ -71,24 +72,23 @@ POOL = 7  # the conv WTA maps are max-pooled in 7x7 blocks: 28x28 -> 4x4
 class SetUp:
     name: str
     pretrained: bool  # learned from unlabelled images (the set-ups the question is about)
-    fashion_only: bool = False  # its features come from another experiment's Fashion-MNIST training
 
 
 SET_UPS = (
     SetUp("raw pixels", False),
     SetUp("from scratch", False),
-    SetUp("from scratch, dense", False, fashion_only=True),
+    SetUp("from scratch, dense", False),
     SetUp("conv AE, frozen", True),
     SetUp("conv AE, fine-tuned", True),
     SetUp("conv AE 10-number code", True),
-    SetUp("contractive code", True, fashion_only=True),
-    SetUp("WTA (fully connected), frozen", True, fashion_only=True),
-    SetUp("WTA (fully connected), fine-tuned", True, fashion_only=True),
-    SetUp("WTA (fully connected) features", True, fashion_only=True),
-    SetUp("WTA (conv), pooled maps", True, fashion_only=True),
+    SetUp("contractive code", True),
+    SetUp("WTA (fully connected), frozen", True),
+    SetUp("WTA (fully connected), fine-tuned", True),
+    SetUp("WTA (fully connected) features", True),
+    SetUp("WTA (conv), pooled maps", True),
     SetUp("random conv, frozen", False),
-    SetUp("random conv, pooled maps", False, fashion_only=True),
-    SetUp("random fully connected", False, fashion_only=True),
+    SetUp("random conv, pooled maps", False),
+    SetUp("random fully connected", False),
 )
 
 args = arguments(__doc__, epochs=MAX_EPOCHS, runs=5)
@@ -186,16 +186,29 @@ def feature_maps(pretrained):
     return maps
 
 
+@dataclass
+class Network:
+    """A network set-up: a copy of `trunk` and a softmax, trained on the 100 augmented images."""
+
+    name: str
+    trunk: keras.Model
+    weights: bool  # start from the trunk's trained weights (else fresh ones)
+    trainable: bool  # False: only the softmax learns
+    flat: bool = False  # a dense trunk: the image is flattened first
+    fine_tuned: str | None = None  # then every layer learns on, scored as this set-up
+
+
 def networks(pretrained):
-    """(set-up, trunk, pretrained weights?, trainable?, flat input?, fine-tuned set-up or None) to train."""
+    """The network set-ups the encoders at hand allow."""
     conv = convolutions(pretrained["conv AE"])
-    plan = [("from scratch", conv, False, True, False, None),
-            ("conv AE, frozen", conv, True, False, False, "conv AE, fine-tuned"),
-            ("random conv, frozen", conv, False, False, False, None)]
+    plan = [Network("from scratch", conv, weights=False, trainable=True),
+            Network("conv AE, frozen", conv, weights=True, trainable=False, fine_tuned="conv AE, fine-tuned"),
+            Network("random conv, frozen", conv, weights=False, trainable=False)]
     if "WTA (fully connected)" in pretrained:
         dense = pretrained["WTA (fully connected)"]
-        plan += [("from scratch, dense", dense, False, True, True, None),
-                 ("WTA (fully connected), frozen", dense, True, False, True, "WTA (fully connected), fine-tuned")]
+        plan += [Network("from scratch, dense", dense, weights=False, trainable=True, flat=True),
+                 Network("WTA (fully connected), frozen", dense, weights=True, trainable=False, flat=True,
+                         fine_tuned="WTA (fully connected), fine-tuned")]
     return plan
 
 
@@ -214,11 +227,10 @@ def compare(pretrained, x_train, y_train, x_test, y_test, flips, x_val=None, y_v
     maps = feature_maps(pretrained)
     test_features = {name: f(x_test) for name, f in maps.items()}
     plan = networks(pretrained)
-    names = [s.name for s in SET_UPS if s.name in maps or any(s.name in (p[0], p[5]) for p in plan)]
+    names = [s.name for s in SET_UPS if s.name in maps or any(s.name in (n.name, n.fine_tuned) for n in plan)]
     scores = {name: [] for name in names}
     for run in range(args.runs):
-        chosen = np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
-                                 for c in range(10)])  # unseeded: a new draw each run, the same for every set-up
+        chosen = labelled_draw(y_train, LABELS_PER_CLASS)  # a new draw each run, the same for every set-up
         if x_val is None:  # Fashion-MNIST: validation images drawn from the other training images
             rest = np.setdiff1d(np.arange(len(y_train)), chosen)
             val = np.random.choice(rest, min(VALIDATION, len(rest)), replace=False)
@@ -229,14 +241,14 @@ def compare(pretrained, x_train, y_train, x_test, y_test, flips, x_val=None, y_v
         for name, features in maps.items():
             scores[name].append(logistic(features, x, y, xv, yv, test_features[name], y_test))
         data = augmented(x, y, flips)
-        for name, trunk, weights, trainable, flat, fine_tuned in plan:
-            model, copy = softmax_on(trunk, weights, trainable, flat)
+        for n in plan:
+            model, copy = softmax_on(n.trunk, n.weights, n.trainable, n.flat)
             fit_on_validation(model, data, xv, yv, RATE, max_epochs)
-            scores[name].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
-            if fine_tuned:  # warm start: the frozen set-up's trained network, every layer now learning
+            scores[n.name].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
+            if n.fine_tuned:  # warm start: the frozen set-up's trained network, every layer now learning
                 copy.trainable = True
                 fit_on_validation(model, data, xv, yv, FINE_TUNE_RATE, max_epochs // 2)
-                scores[fine_tuned].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
+                scores[n.fine_tuned].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
         print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2%}" for k, v in scores.items()), flush=True)
     return scores
 

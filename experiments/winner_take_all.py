@@ -33,7 +33,17 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from common import MODELS, arguments, fashion_mnist, image_rows, logistic_on, write_metrics
+from common import (
+    MODELS,
+    STRUCTURE,
+    arguments,
+    fashion_mnist,
+    image_rows,
+    labelled_draw,
+    logistic_on,
+    structured_share,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 UNITS = 1000  # hidden units of the fully connected WTA autoencoder (the paper's MNIST size)
@@ -49,7 +59,6 @@ VALIDATION = 1000  # labelled images held out of training to choose k
 LABELS_PER_CLASS = 10
 C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
 CHOICE_DRAWS = 3  # draws of 100 labels scoring each k on validation
-STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a filter counts as structured (noise: about 0)
 SHOWN = 24  # filters drawn per autoencoder
 
 args = arguments(__doc__, epochs=4)
@@ -137,8 +146,7 @@ def validation_accuracy(encoder):
 
     train, val, scores = features(x_train), features(x_val), []
     for _ in range(CHOICE_DRAWS):
-        chosen = np.concatenate([np.random.choice(np.flatnonzero(y_train == c), LABELS_PER_CLASS, replace=False)
-                                 for c in range(10)])
+        chosen = labelled_draw(y_train, LABELS_PER_CLASS)
         scores.append(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(val, y_val))
     return float(np.mean(scores))
 
@@ -166,16 +174,12 @@ conv["conv WTA"]["encoder"].save(os.path.join(MODELS, "wta_conv_encoder.keras"))
 
 # ---- the filters, measured ------------------------------------------------------------------------
 def filter_measures(filters):
-    """For filters (n x side x side): the share with spatial structure (lag-1 autocorrelation above STRUCTURE)
-    and the mean share of the filter's area that holds 90% of its energy."""
-    w = filters - filters.mean(axis=(1, 2), keepdims=True)
-    lag = (w[:, 1:, :] * w[:, :-1, :]).sum(axis=(1, 2)) + (w[:, :, 1:] * w[:, :, :-1]).sum(axis=(1, 2))
-    side = filters.shape[1]
-    autocorrelation = lag / (2 * (side - 1) / side * (w**2).sum(axis=(1, 2)) + 1e-12)
+    """For filters (n x side x side): the share with spatial structure (common.structured_share) and the mean
+    share of the filter's area that holds 90% of its energy."""
     energy = np.sort((filters**2).reshape(len(filters), -1), axis=1)[:, ::-1]
     cumulative = np.cumsum(energy, axis=1) / (energy.sum(axis=1, keepdims=True) + 1e-12)
     area = (np.argmax(cumulative >= 0.9, axis=1) + 1) / energy.shape[1]
-    return {"structured": float(np.mean(autocorrelation > STRUCTURE)), "area": float(np.mean(area))}
+    return {"structured": structured_share(filters), "area": float(np.mean(area))}
 
 
 def fc_name(share):
