@@ -144,9 +144,9 @@ structure = {"encoder columns": structured_share(dense_ae.get_layer("encoder").k
              "decoder rows": structured_share(dense_ae.get_layer("decoder").kernel.numpy().reshape(-1, 28, 28))}
 
 
-def reading(centre, spread, among_data, structure, pairs_measured, threshold):
-    """The reading, from the code statistics, the interpolations' share among the data and the share of
-    structured weight images."""
+def reading(centre, spread, among_data, structure, pairs_measured, threshold, links):
+    """The reading, from the code statistics, the interpolations' share among the data, the share of
+    structured weight images and each code dimension's strongest correlation {model: [(property, r), ...]}."""
     vae, ae = among_data["VAE (mean)"], among_data["autoencoder"]
     if abs(vae - ae) < 0.1:
         interpolation = ("about as often as the autoencoder's (within 10 points): here the KL term did not make "
@@ -167,10 +167,14 @@ def reading(centre, spread, among_data, structure, pairs_measured, threshold):
         f"{pairs_measured} random pairs of test images, the inner points of the straight line between their codes "
         f"decode to something as close to a training image as a decoded test image usually is {vae:.0%} of the "
         f"time for the VAE and {ae:.0%} for the autoencoder: the VAE's line stays among the data {interpolation}.",
-        "Walking one dimension mostly changes global properties (amount of ink, width, height; the "
-        "row labels give each dimension's strongest measured correlation): with 10 numbers for a "
-        "whole garment, single dimensions are not tidy concepts, and nothing in either loss asks "
-        "them to be.",
+        "Walking one dimension: " + "; ".join(
+            f"{sum(abs(r) >= 0.5 for _, r in dims)} of the {name}'s {len(dims)} dimensions correlate with the "
+            "amount of ink, the width or the height at |r| >= 0.5" for name, dims in links.items()) + ". "
+        + ("Most dimensions follow one global property: with 10 numbers for a whole garment, single dimensions "
+           "are not tidy concepts, and nothing in either loss asks them to be."
+           if all(sum(abs(r) >= 0.5 for _, r in dims) > len(dims) / 2 for dims in links.values()) else
+           "Not most of them in every model: the rest change the garment in ways these three measures do not "
+           "capture (the row labels give each dimension's strongest correlation)."),
         f"Learned weights of the dense autoencoder: {weights} have spatial structure (neighbouring weights "
         f"agree: lag-1 autocorrelation above {threshold}, where noise scores about 0); the rest look like noise "
         "in the figure. The conv filters are 3x3, too small to say more than the figure shows.",
@@ -201,7 +205,7 @@ write_metrics("latent_space", {
                 {"file": walk_files[1], "caption": "VAE: the same walk in the VAE's code space."},
                 {"file": weights_file, "caption": "Learned weights of a one-layer dense AE on MNIST bitmaps."},
                 {"file": filters_file, "caption": "First-layer filters of the conv autoencoder."}],
-    "reading": reading(centre, spread, among_data, structure, INTERPOLATION_PAIRS, STRUCTURE),
+    "reading": reading(centre, spread, among_data, structure, INTERPOLATION_PAIRS, STRUCTURE, links),
     "spread": spread, "centre": centre, "among_data": among_data, "structured": structure,
     "correlations": {n: [[p, v] for p, v in links[n]] for n in links},
 })

@@ -152,14 +152,20 @@ def test_conv_vae_loss_is_its_two_terms_and_the_comparison_turns():
 def test_interpolation_and_weights_readings_follow_the_measures():
     reading = reading_of("latent_space")
     centre, sd = {"VAE (mean)": 0.3, "autoencoder": 5.0}, {"VAE (mean)": [0.8, 1.0], "autoencoder": [2.0, 9.0]}
-    vae_better = reading(centre, sd, {"VAE (mean)": 0.8, "autoencoder": 0.3}, {"encoder columns": 0.2}, 20, 0.5)
-    level = reading(centre, sd, {"VAE (mean)": 0.5, "autoencoder": 0.45}, {"encoder columns": 0.9}, 20, 0.5)
-    worse = reading(centre, sd, {"VAE (mean)": 0.2, "autoencoder": 0.6}, {"encoder columns": 0.9}, 20, 0.5)
+    global_dims = {"autoencoder": [("ink", 0.9)] * 8 + [("width", 0.1)] * 2, "VAE (mean)": [("height", -0.7)] * 10}
+    vae_better = reading(centre, sd, {"VAE (mean)": 0.8, "autoencoder": 0.3}, {"encoder columns": 0.2}, 20, 0.5,
+                         global_dims)
+    level = reading(centre, sd, {"VAE (mean)": 0.5, "autoencoder": 0.45}, {"encoder columns": 0.9}, 20, 0.5,
+                    global_dims)
+    worse = reading(centre, sd, {"VAE (mean)": 0.2, "autoencoder": 0.6}, {"encoder columns": 0.9}, 20, 0.5,
+                    dict(global_dims, autoencoder=[("ink", 0.2)] * 10))
     assert "80% of the time for the VAE and 30% for the autoencoder" in vae_better[1]
     assert "more often than the autoencoder's" in vae_better[1]
     assert "about as often" in level[1] and "less often" in worse[1]
     assert "20% of the encoder columns have spatial structure" in vae_better[3]
     assert "90% of the encoder columns" in level[3]
+    assert "8 of the autoencoder's 10 dimensions" in vae_better[2] and "Most dimensions follow" in vae_better[2]
+    assert "0 of the autoencoder's 10 dimensions" in worse[2] and "Not most of them" in worse[2]
 
 
 def test_prior_samples_are_called_digit_like_only_when_most_are_near_the_data():
