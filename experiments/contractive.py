@@ -123,6 +123,11 @@ def accuracy(train, val, chosen, score, y_score):
     return float(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(score, y_score))
 
 
+def mean_jacobian(model, x):
+    """Mean ||dh/dx||_F over the images x."""
+    return float(np.mean(np.sqrt(jacobian_norm(model.code(x), model.code.kernel).numpy())))
+
+
 def validation_accuracy(model):
     """Mean over CHOICE_DRAWS draws of the codes' 100-label accuracy on the validation images."""
     train, val = codes(model, x_train), codes(model, x_val)
@@ -137,6 +142,7 @@ class Trained:
     setting: str  # the chosen knob, in words
     model: Autoencoder
     grid: dict  # knob -> validation accuracy of the grid point
+    jacobians: dict  # knob -> mean ||J|| on the validation images: the penalty's effect at each grid point
 
 
 def chosen_from(name, knob, values, make):
@@ -144,13 +150,16 @@ def chosen_from(name, knob, values, make):
     models = {value: make(value) for value in values}
     scores = {value: validation_accuracy(m) for value, m in models.items()}
     best = max(values, key=scores.get)
-    print(f"{name}: validation accuracy " + ", ".join(f"{knob} {v:g} {scores[v]:.2%}" for v in values))
+    jacobians = {value: mean_jacobian(m, x_val) for value, m in models.items()}
+    print(f"{name}: validation accuracy (||J||) "
+          + ", ".join(f"{knob} {v:g} {scores[v]:.2%} ({jacobians[v]:.2f})" for v in values))
     edge = " (an end of the grid)" if best in (min(values), max(values)) else ""
-    return Trained(name, f"{knob} {best:g}{edge}", models[best], {f"{v:g}": scores[v] for v in values})
+    return Trained(name, f"{knob} {best:g}{edge}", models[best], {f"{v:g}": scores[v] for v in values},
+                   {f"{v:g}": jacobians[v] for v in values})
 
 
 plain = train()
-trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain)}),
+trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain)}, {"-": mean_jacobian(plain, x_val)}),
            chosen_from("denoising", "noise sd", NOISE_LEVELS, lambda v: train(noise=v)),
            chosen_from("contractive", "lambda", LAMBDAS, lambda v: train(contraction=v))]
 os.makedirs(MODELS, exist_ok=True)
@@ -176,9 +185,9 @@ for t in trained:
     h, rebuilt = (v.numpy() for v in t.model(x_test))
     train_codes, val_codes = codes(t.model, x_train), codes(t.model, x_val)
     results[t.name] = {
-        "setting": t.setting, "grid": t.grid,
+        "setting": t.setting, "grid": t.grid, "grid_jacobian": t.jacobians,
         "reconstruction": float(np.mean(np.sum(keras.ops.binary_crossentropy(x_test, rebuilt).numpy(), axis=1))),
-        "jacobian": float(np.mean(np.sqrt(jacobian_norm(h, t.model.code.kernel).numpy()))),
+        "jacobian": mean_jacobian(t.model, x_test),
         "movement": code_movement(t.model, PERTURBATION, x_test),
         "movement_curve": [code_movement(t.model, sd, x_test[:1000]) for sd in PERTURBATIONS],
         "accuracy": [accuracy(train_codes, val_codes, chosen, h, y_test) for chosen in draws],
@@ -252,10 +261,11 @@ write_metrics("contractive", {
     "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "code": CODE,
                  "train_images": len(x_train), "lambdas": LAMBDAS, "noise_levels": NOISE_LEVELS,
                  "perturbation": PERTURBATION},
-    "table": {"columns": ["autoencoder", "chosen on validation", "validation accuracy of each grid point %",
+    "table": {"columns": ["autoencoder", "chosen on validation", "each grid point: validation accuracy % (||J||)",
                           "test reconstruction (nats/image)", "||J|| (test)", f"code movement (step sd {PERTURBATION})",
                           "100-label test accuracy %"],
-              "rows": [[n, r["setting"], ", ".join(f"{k}: {100 * v:.1f}" for k, v in r["grid"].items()),
+              "rows": [[n, r["setting"], ", ".join(f"{k}: {100 * v:.1f} ({r['grid_jacobian'][k]:.1f})"
+                                                   for k, v in r["grid"].items()),
                         f"{r['reconstruction']:.1f}", f"{r['jacobian']:.2f}", f"{r['movement']:.3f}",
                         mean_sd(r["accuracy"], digits=1)] for n, r in results.items()]},
     "figures": [{"file": chart, "caption": "Left: code movement per unit of input movement, for random input "

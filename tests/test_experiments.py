@@ -142,10 +142,13 @@ def test_pretraining_compares_every_set_up_on_the_same_draws(experiments):
 
 
 def test_contractive_penalty_shrinks_the_jacobian(experiments):
-    results = experiments.metrics("contractive")["results"]
+    metrics = experiments.metrics("contractive")
+    results = metrics["results"]
     assert set(results) == {"plain", "denoising", "contractive"}
-    # Even two epochs of the penalty leave a smaller Jacobian than the plain autoencoder's: it is the loss term.
-    assert results["contractive"]["jacobian"] < results["plain"]["jacobian"]
+    # Even two epochs of the largest penalty leave a smaller Jacobian than the plain autoencoder's (on the same
+    # validation images): it is the loss term. The chosen lambda may be the smallest, whose effect two epochs hide.
+    strongest = f"{max(metrics['settings']['lambdas']):g}"
+    assert results["contractive"]["grid_jacobian"][strongest] < 0.8 * results["plain"]["grid_jacobian"]["-"]
     assert all(0.2 < a <= 1 for r in results.values() for a in r["accuracy"])
     assert results["contractive"]["setting"].startswith("lambda ")
 
