@@ -131,11 +131,12 @@ def reading(results, truth, epochs):
     """The reading, from both decoders' test BCE, high-frequency energy and size, and the originals' energy."""
     t, u = results["Conv2DTranspose"], results["UpSampling2D"]
     better = "Conv2DTranspose" if t["bce"] < u["bce"] else "UpSampling2D"
+    gap = abs(round(t["bce"], 4) - round(u["bce"], 4))  # of the numbers as printed, so a reader's subtraction agrees
     smooth = max(t["high_frequency"], u["high_frequency"]) < truth / 2
     return [
         f"Test binary cross-entropy after {epochs} epochs: {t['bce']:.4f} with Conv2DTranspose, {u['bce']:.4f} "
         f"with UpSampling2D + Conv2D, from a 10-number code: {better} is ahead by "
-        f"{abs(t['bce'] - u['bce']):.4f} in one run each. Both decoders have the same number of parameters "
+        f"{gap:.4f} in one run each. Both decoders have the same number of parameters "
         f"({t['decoder_parameters']:,}): a 3x3 transposed convolution has the kernel of a 3x3 convolution, and "
         "UpSampling2D has no weights; they differ only in how they upsample.",
         "Checkerboard artefacts are a known failure of Conv2DTranspose with a 3x3 kernel and stride "

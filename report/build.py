@@ -349,12 +349,13 @@ def task2_section(pdf, runs, result, shown, fitted, code_space, work):
                                   fitted["svc"]["digit_accuracy"]))
     pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=95,
                heading="Confusion matrix")
-    pdf.figure(chart(shown["task2"], "tsne"), "task2: t-SNE of the 1,000 test thought vectors, coloured by the true "
-               "digit (task 1's is in its section).", heading="How the classifier changed the thought vectors",
-               shrink=False)  # a required chart: full width
+    # The text before its chart: the full-width t-SNE seldom fits under the confusion matrix, the text does.
+    pdf.heading("How the classifier changed the thought vectors", 2)
     pdf.para(code_space.get("grouping", "The code-space experiment did not run in this build, so no number "
                             "says whether task 2's thought vectors group the digits more closely than task 1's."))
     pdf.para(readings.touching_pairs(code_space.get("closest_pairs")))
+    pdf.figure(chart(shown["task2"], "tsne"), "task2: t-SNE of the 1,000 test thought vectors, coloured by the true "
+               "digit (task 1's is in its section).", shrink=False)  # a required chart: full width
 
 
 # ---- bonus experiments and reproduction --------------------------------------------------------
@@ -377,13 +378,16 @@ def experiments_section(pdf, experiments, seconds, quick):
             pdf.para(e["setup"], size=9)
         if e.get("table"):
             pdf.grid([e["table"]["columns"]] + e["table"]["rows"])
-        # Figures in order, each as soon as it fits; the reading fills the page before one that does not.
+        # Figures in order, each as soon as it fits; the reading fills the page before one that does not; after
+        # it, a later figure may go before one that would leave the rest of a page empty.
         figures = [(os.path.join(e["folder"], f["file"]), f["caption"]) for f in e.get("figures", [])]
         while figures and pdf.fits_here(figures[0][0]):
             pdf.figure(*figures.pop(0))
         for paragraph in e.get("reading", []):
             pdf.para(paragraph)
-        for figure in figures:
+        while figures:  # a later figure that fits fills the rest of a page the next one would leave empty
+            figure = next((f for f in figures if pdf.fits_here(f[0])), figures[0])
+            figures.remove(figure)
             pdf.figure(*figure)
 
 
@@ -396,7 +400,7 @@ def reproduce_section(pdf, runs):
              "python task1.py                      # one run of each task, charts in figures/\n"
              "python task2.py\n"
              "python bench/run.py --runs 5         # the README's benchmark table\n"
-             f"python report/build.py --runs {runs}    # this report -> assignment2.pdf\n"
+             + f"python report/build.py --runs {runs}".ljust(37) + "# this report -> assignment2.pdf\n"
              "bash .ci/run                         # lint and tests, as CI runs them")
     pdf.para("Runs are not seeded (the assignment forbids it): a rebuild gives other numbers within the "
              "spread shown, and other t-SNE layouts.")

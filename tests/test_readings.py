@@ -33,8 +33,11 @@ def test_centring_verdict_turns_with_its_fit_time():
                                      2, 1e-5, SPREAD)
     faster = readings.regularisation(ablation((0.9995, 0.9993, 20), without_centring=(0.999, 0.9989, 15)),
                                      2, 1e-5, SPREAD)
+    level = readings.regularisation(ablation((0.9995, 0.9993, 35), without_centring=(0.999, 0.9989, 36)),
+                                    2, 1e-5, SPREAD)
     assert "so centring saves time here" in " ".join(slower)
     assert "so centring does not save time here" in " ".join(faster)
+    assert "about the same time in one fit each" in " ".join(level)
 
 
 def test_an_ingredients_effect_is_weighed_against_the_spread():
