@@ -46,7 +46,7 @@ def main():
     build = describe_build(args)
 
     runs = collect_task_runs(args)
-    fitted = baselines.fit_all(digits_only_runs=len(runs["task2"]), quick=args.quick)
+    fitted = collect_baselines(args, build, len(runs["task2"]))
     experiments = collect_experiments(args)
 
     results = summarise(runs)
@@ -112,6 +112,25 @@ def collect_task_runs(args):
     if args.from_work:
         return {task: saved_runs(args.work, task) for task in TASKS}
     return run_tasks(TASKS, args.runs, args.work)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: the baselines
+# ---------------------------------------------------------------------------------------------
+def collect_baselines(args, build, digits_only_runs):
+    """The baselines: fitted now and kept in <work>/baselines.json with the commit they were fitted at, or with
+    --from-work read from there (fitted now when that build kept none); page 1 says when they are not of the
+    runs' commit."""
+    kept = os.path.join(args.work, "baselines.json")
+    if args.from_work and os.path.exists(kept):
+        saved = read_json(kept)
+    else:
+        saved = {"commit": git_commit(), "baselines": baselines.fit_all(digits_only_runs, quick=args.quick)}
+        write_json(kept, saved)
+    if saved["commit"] != build["commit"]:
+        build["layout_note"] += (f" The baselines were fitted again at commit {saved['commit']}: the runs' build "
+                                 "did not keep its own.")
+    return saved["baselines"]
 
 
 # ---------------------------------------------------------------------------------------------
