@@ -84,8 +84,8 @@ def describe_build(args):
     if args.from_work:
         previous = os.path.splitext(args.out)[0] + ".json"
         runs_commit = read_json(previous)["commit"] if os.path.exists(previous) else "unknown"
-        build["layout_note"] = (f" Runs made at commit {runs_commit}; this PDF was laid out again from that "
-                                f"build's saved runs by `--from-work` at commit {build['commit']}.")
+        build["layout_note"] = (f" Laid out again from that build's saved runs by `--from-work` at commit "
+                                f"{build['commit']}.")
         build["commit"] = runs_commit
         build["runs"] = len(saved_runs(args.work, "task1"))
     return build
@@ -128,8 +128,7 @@ def collect_baselines(args, build, digits_only_runs):
         saved = {"commit": git_commit(), "baselines": baselines.fit_all(digits_only_runs, quick=args.quick)}
         write_json(kept, saved)
     if saved["commit"] != build["commit"]:
-        build["layout_note"] += (f" The baselines were fitted again at commit {saved['commit']}: the runs' build "
-                                 "did not keep its own.")
+        build["layout_note"] += f" Baselines fitted at commit {saved['commit']} (the runs' build did not keep its own)."
     return saved["baselines"]
 
 
@@ -212,8 +211,8 @@ def title_page(pdf, build, results, fitted, ablation, headline):
     pdf.para(f"Built {build['date']} on {build['machine']} by `{command}`, code at commit "
              f"{build['commit']}.{build['layout_note']} Each task ran {plural(build['runs'], 'time')} as a whole "
              "headless process; nothing is seeded, so every number below is a mean, spread or range over "
-             "those runs. The baselines were fitted on the same dataset.txt and scored on the same "
-             "test.txt in the same build.", size=9, style="I")
+             "those runs. The baselines were fitted on the same dataset.txt and scored on the same test.txt.",
+             size=9, style="I")
     pdf.headings.append("Summary")
     pdf.start_section("Summary")
     pdf.set_font("DejaVu", "B", 12.5)
