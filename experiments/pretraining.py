@@ -296,6 +296,12 @@ def reading(data, scores, pretrained_names, pool):
         if worse:
             text += (f" {' and '.join(worse)} {'is' if len(worse) == 1 else 'are'} worth less than untrained weights "
                      "of the same shape: that pretraining taught the features nothing the classes can use.")
+    untrained = [r for r in randoms if r in scores and mean[r] > mean[best]]
+    if untrained:
+        top = max(untrained, key=mean.get)
+        text += (f" No pretrained set-up reaches the best untrained one: {top} scores {mean[top]:.1f}% against "
+                 f"{mean[best]:.1f}% for {best}, so these numbers credit the best features to the architecture and "
+                 "its pooling, not to what pretraining learned.")
     return text, {"best": best, "scratch": scratch, "gain": gain, "sd": sd, "wins": wins, "draws": len(paired)}
 
 

@@ -202,13 +202,25 @@ def test_error(autoencoder, x):
 
 
 errors = {share: test_error(fc[share]["autoencoder"], x_test.reshape(-1, 784)) for share in fc}
+# What drawing every test image as the mean training image scores: a reconstruction no better draws nothing.
+mean_image_error = float(np.mean(keras.ops.binary_crossentropy(
+    x_test.reshape(-1, 784), np.tile(fc_train.mean(axis=0), (len(x_test), 1))).numpy()))
 conv_errors = {name: test_error(c["autoencoder"], x_test) for name, c in conv.items()}
 
 
 # ---- reading --------------------------------------------------------------------------------------
-def reading(measures, validation, best_k, errors):
+def blank_reading(blank, mean_image_error):
+    """The models whose test error is no better than drawing every image as the mean training image."""
+    if not blank:
+        return ""
+    return (f" No better than drawing every test image as the mean training image ({mean_image_error:.4f} a pixel): "
+            f"{', '.join(blank)}. With the winners picked as in training, few units fire on a test image, so "
+            "these reconstructions show little or nothing.")
+
+
+def reading(measures, validation, best_k, errors, mean_image_error):
     """The reading, from the filter measures {model: {structured, area}}, each k's validation accuracy, the
-    chosen k and the test errors {model: per-pixel BCE}."""
+    chosen k, the test errors {model: per-pixel BCE} and that of drawing every image as the mean image."""
     fc_sparse, fc_plain = measures[f"fully connected, k = {best_k:.0%}"], measures["fully connected, no sparsity"]
     wta, plain = measures["conv WTA"], measures["conv, no sparsity"]
 
@@ -231,7 +243,8 @@ def reading(measures, validation, best_k, errors):
         + ("The fewer winners, the worse the drawing: the error falls as k rises." if all(
             errors[f"fully connected, k = {a:.0%}"] > errors[f"fully connected, k = {b:.0%}"]
             for a, b in zip(sorted(validation), sorted(validation)[1:])) else
-           "The error does not fall steadily as k rises."),
+           "The error does not fall steadily as k rises.")
+        + blank_reading([name for name, e in errors.items() if e >= mean_image_error], mean_image_error),
         compare(fc_sparse, fc_plain, "Fully connected")
         + " " + compare(wta, plain, "Convolutional (11x11 deconvolution kernels)")
         + " Whether the structured filters are 'very complex' (strokes, parts of garments) is for the reader to "
@@ -281,7 +294,8 @@ write_metrics("winner_take_all", {
                 {"file": conv_file, "caption": "The strongest 11x11 deconvolution kernels of the conv autoencoders."},
                 {"file": reconstructions, "caption": "Test images (top) and their reconstructions by each "
                                                      "autoencoder."}],
-    "reading": reading(measures, validation, best_k, all_errors),
-    "measures": measures, "validation": {f"{k:g}": v for k, v in validation.items()}, "errors": all_errors,
+    "reading": reading(measures, validation, best_k, all_errors, mean_image_error),
+    "mean_image_error": mean_image_error, "measures": measures,
+    "validation": {f"{k:g}": v for k, v in validation.items()}, "errors": all_errors,
     "seconds": {**{f"fc k={s:g}": fc[s]["seconds"] for s in fc}, **{n: c["seconds"] for n, c in conv.items()}},
 })

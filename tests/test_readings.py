@@ -234,6 +234,9 @@ def test_pretraining_verdict_pairs_the_draws_and_the_pool_reading_turns():
     assert "conv AE, frozen is worth less than untrained weights" in reading(
         "Fashion-MNIST", random_wins, {"conv AE, frozen"}, "60,000")[0]
     assert "worth less" not in text
+    assert "No pretrained set-up reaches the best untrained one: random conv, frozen scores 80.0%" in reading(
+        "Fashion-MNIST", random_wins, {"conv AE, frozen"}, "60,000")[0]
+    assert "No pretrained set-up reaches" not in text
     same = pool({"gain": 2.7, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
     apart = pool({"gain": 8.0, "sd": 0.9, "draws": 5}, {"gain": 2.5, "sd": 1.3, "draws": 5})
     assert "do not show that the smaller pool limits" in same
@@ -256,14 +259,14 @@ def test_contractive_reading_says_whose_code_moves_least():
 
 
 def test_winner_take_all_reading_turns_with_the_filter_measures():
-    reading = reading_of("winner_take_all")
+    reading = reading_of("winner_take_all", extra=["blank_reading"])
     structured = {"structured": 0.8, "area": 0.2}
     noisy = {"structured": 0.1, "area": 0.9}
     errors = {"conv WTA": 0.3, "fully connected, k = 5%": 0.3, "fully connected, k = 20%": 0.25}
     more = reading({"fully connected, k = 5%": structured, "fully connected, no sparsity": noisy,
-                    "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors)
+                    "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors, 0.5)
     fewer = reading({"fully connected, k = 5%": noisy, "fully connected, no sparsity": structured,
-                     "conv WTA": noisy, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors)
+                     "conv WTA": noisy, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors, 0.5)
     assert "Fully connected: 80% of the winner-take-all filters" in more[1]
     assert more[1].count("more of the winner-take-all filters have spatial structure") == 2
     assert "fewer of the winner-take-all filters" in fewer[1] and "about as many" in fewer[1]
@@ -271,7 +274,11 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     rising = dict(errors, **{"fully connected, k = 20%": 0.35})
     assert "does not fall steadily" in reading({"fully connected, k = 5%": structured, "fully connected, no sparsity":
                                                 noisy, "conv WTA": structured, "conv, no sparsity": noisy},
-                                               {0.05: 0.7, 0.2: 0.6}, 0.05, rising)[0]
+                                               {0.05: 0.7, 0.2: 0.6}, 0.05, rising, 0.5)[0]
+    assert "No better than drawing every test image as the mean training image" not in more[0]
+    blank = reading({"fully connected, k = 5%": structured, "fully connected, no sparsity": noisy,
+                     "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors, 0.28)
+    assert "as the mean training image (0.2800 a pixel): conv WTA, fully connected, k = 5%." in blank[0]
 
 
 def test_one_run_gives_a_direction_but_no_verdict_against_spread():
