@@ -123,9 +123,9 @@ def accuracy(train, val, chosen, score, y_score):
     return float(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(score, y_score))
 
 
-def mean_jacobian(model, x):
-    """Mean ||dh/dx||_F over the images x."""
-    return float(np.mean(np.sqrt(jacobian_norm(model.code(x), model.code.kernel).numpy())))
+def mean_jacobian(model, h):
+    """Mean ||dh/dx||_F over the images whose codes are h."""
+    return float(np.mean(np.sqrt(jacobian_norm(h, model.code.kernel).numpy())))
 
 
 def validation_accuracy(model):
@@ -150,7 +150,7 @@ def chosen_from(name, knob, values, make):
     models = {value: make(value) for value in values}
     scores = {value: validation_accuracy(m) for value, m in models.items()}
     best = max(values, key=scores.get)
-    jacobians = {value: mean_jacobian(m, x_val) for value, m in models.items()}
+    jacobians = {value: mean_jacobian(m, codes(m, x_val)) for value, m in models.items()}
     print(f"{name}: validation accuracy (||J||) "
           + ", ".join(f"{knob} {v:g} {scores[v]:.2%} ({jacobians[v]:.2f})" for v in values))
     edge = " (an end of the grid)" if best in (min(values), max(values)) else ""
@@ -159,7 +159,8 @@ def chosen_from(name, knob, values, make):
 
 
 plain = train()
-trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain)}, {"-": mean_jacobian(plain, x_val)}),
+trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain)},
+                   {"-": mean_jacobian(plain, codes(plain, x_val))}),
            chosen_from("denoising", "noise sd", NOISE_LEVELS, lambda v: train(noise=v)),
            chosen_from("contractive", "lambda", LAMBDAS, lambda v: train(contraction=v))]
 os.makedirs(MODELS, exist_ok=True)
@@ -187,7 +188,7 @@ for t in trained:
     results[t.name] = {
         "setting": t.setting, "grid": t.grid, "grid_jacobian": t.jacobians,
         "reconstruction": float(np.mean(np.sum(keras.ops.binary_crossentropy(x_test, rebuilt).numpy(), axis=1))),
-        "jacobian": mean_jacobian(t.model, x_test),
+        "jacobian": mean_jacobian(t.model, h),
         "movement": code_movement(t.model, PERTURBATION, x_test),
         "movement_curve": [code_movement(t.model, sd, x_test[:1000]) for sd in PERTURBATIONS],
         "accuracy": [accuracy(train_codes, val_codes, chosen, h, y_test) for chosen in draws],

@@ -156,6 +156,7 @@ def reading(centre, spread, among_data, structure, pairs_measured, threshold, li
     else:
         interpolation = "less often than the autoencoder's, although its codes are pulled together"
     weights = ", ".join(f"{share:.0%} of the {name}" for name, share in structure.items())
+    linked = {name: sum(abs(r) >= 0.5 for _, r in dims) for name, dims in links.items()}  # dimensions at |r| >= 0.5
     return [
         "Classes separate in the t-SNE maps only as far as they look different, since neither model saw a "
         "label; which islands form can be read from the maps (t-SNE is unseeded: positions change from run to "
@@ -168,11 +169,11 @@ def reading(centre, spread, among_data, structure, pairs_measured, threshold, li
         f"decode to something as close to a training image as a decoded test image usually is {vae:.0%} of the "
         f"time for the VAE and {ae:.0%} for the autoencoder: the VAE's line stays among the data {interpolation}.",
         "Walking one dimension: " + "; ".join(
-            f"{sum(abs(r) >= 0.5 for _, r in dims)} of the {name}'s {len(dims)} dimensions correlate with the "
+            f"{linked[name]} of the {name}'s {len(dims)} dimensions correlate with the "
             "amount of ink, the width or the height at |r| >= 0.5" for name, dims in links.items()) + ". "
         + ("Most dimensions follow one global property: with 10 numbers for a whole garment, single dimensions "
            "are not tidy concepts, and nothing in either loss asks them to be."
-           if all(sum(abs(r) >= 0.5 for _, r in dims) > len(dims) / 2 for dims in links.values()) else
+           if all(linked[name] > len(dims) / 2 for name, dims in links.items()) else
            "Not most of them in every model: the rest change the garment in ways these three measures do not "
            "capture (the row labels give each dimension's strongest correlation)."),
         f"Learned weights of the dense autoencoder: {weights} have spatial structure (neighbouring weights "
