@@ -3,7 +3,7 @@
     python bench/grader.py --pairs 3 --jobs 1 2
 
 Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and graded
-(kit.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
+(grader.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
 kit/sample_class.py: the kit's two solutions and 18 edited copies; each --jobs value grades all
 of it afresh with `python grade.py`, and the problems it finds are checked against the ones each
 edit should cause. Prints Markdown for the README and writes build/grader_bench.json and
@@ -20,10 +20,11 @@ import sys
 import tempfile
 import time
 
-from kit import sandbox
-from kit.grading import grade_task
+from grader import sandbox
+from grader.grading import grade_task
+from kit.jsonfile import write_json
 from kit.results import machine
-from kit.runs import headless_env, run_task, write_json
+from kit.runs import headless_env, run_task
 from kit.sample_class import make_class
 from kit.scripts import REPO
 
@@ -63,7 +64,7 @@ def measure_overhead(pairs):
                 else:
                     record = grade_task(os.path.join(REPO, "task1.py"), "task1", REPO,
                                         os.path.join(REPO, "starter", "task1.py"))
-                    times[way].append(record["wall_s"])
+                    times[way].append(record.wall_s)
                 print(f"{way} run {i + 1}: {times[way][-1]:.1f} s", flush=True)
     return times
 

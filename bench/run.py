@@ -15,8 +15,8 @@ import os
 import tempfile
 
 from kit import baselines
+from kit.jsonfile import write_json
 from kit.results import machine, markdown_table, run_tasks, summarise
-from kit.runs import write_json
 from kit.scripts import REPO
 
 

@@ -24,13 +24,13 @@ import tempfile
 
 import matplotlib.pyplot as plt
 import numpy as np
+from common import arguments, save, write_metrics
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
-from common import arguments, save, write_metrics
 from kit.scripts import REPO
 
 # ---- settings --------------------------------------------------------------------------------

@@ -33,8 +33,6 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from keras import layers
-
 from common import (
     MODELS,
     arguments,
@@ -47,6 +45,7 @@ from common import (
     save,
     write_metrics,
 )
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 CODE = 256  # sigmoid code units: as many as task 1's thought vector

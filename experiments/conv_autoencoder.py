@@ -24,8 +24,6 @@ import os
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from keras import layers
-
 from common import (
     FASHION_CLASSES,
     MODELS,
@@ -38,6 +36,7 @@ from common import (
     save,
     write_metrics,
 )
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # numbers in the code: as many as classes, small enough to plot and walk one by one

@@ -17,8 +17,6 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from keras import layers
-
 from common import (
     FASHION_CLASSES,
     MODELS,
@@ -31,6 +29,7 @@ from common import (
     save,
     write_metrics,
 )
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # as the conv autoencoder, so that latent_space.py compares like with like

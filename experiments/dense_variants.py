@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
-
 from common import arguments, image_rows, kit_bitmaps, mean_sd, pixel_accuracy, plural, write_metrics
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 HIDDEN, CODE = 128, 32  # the exercise's 784-128-32-128-784

@@ -17,9 +17,6 @@ Writes figures/latent_space_*.png and figures/latent_space_metrics.json.
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from keras import layers
-from sklearn.manifold import TSNE
-
 from common import (
     FASHION_CLASSES,
     STRUCTURE,
@@ -32,6 +29,8 @@ from common import (
     structured_share,
     write_metrics,
 )
+from keras import layers
+from sklearn.manifold import TSNE
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # first test images in the t-SNE (the exercise's number)

@@ -17,9 +17,8 @@ Every set-up is reported. Writes figures/mse_vs_ce_*.png and figures/mse_vs_ce_m
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from keras import layers
-
 from common import arguments, epoch_axis, image_rows, kit_bitmaps, pixel_accuracy, save, write_metrics
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 HIDDEN = (256, 128)  # the seed's encoder; the decoder mirrors it

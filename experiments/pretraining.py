@@ -37,8 +37,6 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from keras import layers
-
 from common import (
     arguments,
     batches,
@@ -52,6 +50,7 @@ from common import (
     saved_model,
     write_metrics,
 )
+from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 LABELS_PER_CLASS = 10  # 100 labelled images in all

@@ -21,9 +21,9 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from common import arguments, epoch_axis, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
 from keras import layers
 
-from common import arguments, epoch_axis, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
 from kit.scripts import definitions_from, setting
 
 # ---- settings (task1.py's own, read from its source) ---------------------------------------------

@@ -20,9 +20,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from sklearn.manifold import TSNE, trustworthiness
-
 from common import arguments, kit_bitmaps, save, write_metrics
+from sklearn.manifold import TSNE, trustworthiness
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # images to map

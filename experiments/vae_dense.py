@@ -17,10 +17,9 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
+from common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 from keras import layers
 from sklearn.linear_model import LogisticRegression
-
-from common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 LATENT = 10  # dimensions of z

@@ -31,8 +31,6 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers, ops
-
 from common import (
     MODELS,
     STRUCTURE,
@@ -44,6 +42,7 @@ from common import (
     structured_share,
     write_metrics,
 )
+from keras import layers, ops
 
 # ---- settings --------------------------------------------------------------------------------
 UNITS = 1000  # hidden units of the fully connected WTA autoencoder (the paper's MNIST size)

@@ -3,13 +3,13 @@
 Used by the benchmark, the report builder and the tests, so that all three measure the same way.
 """
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 import time
 
+from kit.jsonfile import read_json, write_json
 from kit.scripts import REPO
 
 
@@ -19,18 +19,6 @@ def headless_env(**extra):
     env.pop("DISPLAY", None)
     env.update(extra)
     return env
-
-
-def read_json(path):
-    """The JSON document in a file."""
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def write_json(path, document):
-    """Write a JSON document, indented for a person to read."""
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(document, f, indent=2, default=str)
 
 
 def scratch_with_data(folder):

@@ -11,7 +11,8 @@ import pytest
 
 from helpers import QuickExperiments, TaskRun
 from kit.experiments import NAMES
-from kit.runs import headless_env, read_json
+from kit.jsonfile import read_json
+from kit.runs import headless_env
 from kit.scripts import REPO
 
 

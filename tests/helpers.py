@@ -5,9 +5,10 @@ import re
 import subprocess
 import sys
 
+from grader.grading import grade_task
 from kit.experiments import experiment
-from kit.grading import grade_task
-from kit.runs import headless_env, read_json, write_json
+from kit.jsonfile import read_json, write_json
+from kit.runs import headless_env
 from kit.scripts import REPO
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -33,7 +34,7 @@ def is_png(path, least=5_000):
 
 
 class TaskRun:
-    """One graded run of a kit task script: grade.py's checks (kit/grading.py), sandboxed where bwrap is.
+    """One graded run of a kit task script: grade.py's checks (grader/grading.py), sandboxed where bwrap is.
 
     The run folder is kept and laid out as a report build's task runs are (figures/, run.json,
     stdout.txt), so the report test reuses it.
@@ -44,9 +45,9 @@ class TaskRun:
         task = os.path.splitext(script)[0]
         self.record = grade_task(os.path.join(REPO, script), task, REPO, os.path.join(REPO, "starter", script),
                                  keep=self.folder)
-        self.stdout = self.record["log"]
-        assert self.record["checks"]["crashed"]["ok"], self.stdout[-3000:]
-        metrics = dict(read_json(self.figure(f"{task}_metrics.json")), wall_s=self.record["wall_s"])
+        self.stdout = self.record.log
+        assert self.record.checks["crashed"].ok, self.stdout[-3000:]
+        metrics = dict(read_json(self.figure(f"{task}_metrics.json")), wall_s=self.record.wall_s)
         write_json(os.path.join(self.folder, "run.json"), metrics)
         with open(os.path.join(self.folder, "stdout.txt"), "w") as f:
             f.write(self.stdout)

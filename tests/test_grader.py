@@ -15,8 +15,9 @@ import zipfile
 
 import pytest
 
-from kit import grades, rules, sandbox
-from kit.grading import PROBLEMS, grade_task
+from grader import gradescope, outputs, rules, sandbox
+from grader.grading import grade_task
+from grader.records import COLUMNS, PROBLEMS, TASKS, Limits
 from kit.runs import headless_env
 from kit.sample_class import edited
 from kit.scripts import REPO, source_of
@@ -31,8 +32,8 @@ def write(folder, name, text):
     return os.path.join(folder, name)
 
 
-def grade(path, task, **options):
-    return grade_task(str(path), task, REPO, os.path.join(REPO, "starter", f"{task}.py"), **options)
+def grade(path, task, limits=None):
+    return grade_task(str(path), task, REPO, os.path.join(REPO, "starter", f"{task}.py"), limits)
 
 
 # ---- the rules read from the source ------------------------------------------------------------
@@ -41,7 +42,7 @@ def lines(task, folder=""):
 
 
 def test_filling_the_todo_blocks_changes_nothing_outside_them():
-    for task in grades.TASKS:
+    for task in TASKS:
         assert rules.changes_outside_todo_blocks(lines(task, "starter/"), lines(task))[0] == 0
 
 
@@ -112,32 +113,32 @@ history = autoencoder.fit("""),
 
 def test_a_faked_score_is_caught_and_the_real_one_measured(mischief):
     record, _, _ = mischief
-    assert record["printed"]["pixel_accuracy"] == 1.0  # the script's own predict now returns its input
-    assert 0.8 < record["measured"]["pixel_accuracy"] < 0.9999
-    assert "score-mismatch" in record["problems"]
-    assert "printed 100.00%" in record["checks"]["score-mismatch"]["evidence"]
+    assert record.printed.pixel_accuracy == 1.0  # the script's own predict now returns its input
+    assert 0.8 < record.measured.pixel_accuracy < 0.9999
+    assert "score-mismatch" in record.problems
+    assert "printed 100.00%" in record.checks["score-mismatch"].evidence
 
 
 def test_seed_test_peek_and_other_data_are_seen_at_run_time(mischief):
     record, outside, other = mischief
     for code in ("seed", "test-before-training", "other-data"):
-        assert code in record["problems"], code
-    assert "numpy.random.seed" in record["checks"]["seed"]["evidence"]
-    assert "task1.py:" in record["checks"]["seed"]["evidence"]  # found in the source too
-    assert other in record["checks"]["other-data"]["evidence"]
-    events = record["checks"]["test-before-training"]["evidence"]
+        assert code in record.problems, code
+    assert "numpy.random.seed" in record.checks["seed"].evidence
+    assert "task1.py:" in record.checks["seed"].evidence  # found in the source too
+    assert other in record.checks["other-data"].evidence
+    events = record.checks["test-before-training"].evidence
     assert events.index("open test.txt") < events.index("fit end")
-    assert record["valid"] is False
+    assert record.valid is False
 
 
 @needs_bwrap
 def test_the_sandbox_keeps_writes_and_connections_in(mischief, listener):
     record, outside, _ = mischief
-    assert record["sandboxed"] is True
+    assert record.sandboxed is True
     assert not (outside / "pwned.txt").exists()
     with pytest.raises(BlockingIOError):
         listener.accept()  # nobody called
-    assert record["log"].count("blocked:") == 3
+    assert record.log.count("blocked:") == 3
 
 
 @pytest.fixture(scope="module")
@@ -150,28 +151,29 @@ def wrong_model(tmp_path_factory):
 
 
 def test_model_rules_and_a_changed_evaluation_are_caught(wrong_model):
-    assert set(wrong_model["problems"]) == {"thought-vector", "output-activation", "evaluation-changed"}
-    assert "128 units" in wrong_model["checks"]["thought-vector"]["evidence"]
-    assert "linear" in wrong_model["checks"]["output-activation"]["evidence"]
-    assert "duration / 2" in wrong_model["checks"]["evaluation-changed"]["evidence"]
-    assert wrong_model["changed_lines"] == 2  # the provided THOUGHT_VECTOR line and the evaluation line
+    assert set(wrong_model.problems) == {"thought-vector", "output-activation", "evaluation-changed"}
+    assert "128 units" in wrong_model.checks["thought-vector"].evidence
+    assert "linear" in wrong_model.checks["output-activation"].evidence
+    assert "duration / 2" in wrong_model.checks["evaluation-changed"].evidence
+    assert wrong_model.changed_lines == 2  # the provided THOUGHT_VECTOR line and the evaluation line
 
 
 def test_a_classifier_that_sees_the_image_is_caught(tmp_path):
     leak = '"digit": layers.Dense(DIGITS, activation="softmax", name="leak")(layers.Concatenate()([thought, image]))'
     text = edited("task2", ('"digit": classifier(thought)', leak), epochs=1)
     record = grade(write(tmp_path, "task2.py", text), "task2")
-    assert record["problems"] == ["classifier-path"]
-    assert "without the thought vector" in record["checks"]["classifier-path"]["evidence"]
-    assert abs(record["measured"]["digit_accuracy"] - record["printed"]["digit_accuracy"]) < 1e-4
+    assert record.problems == ["classifier-path"]
+    assert "without the thought vector" in record.checks["classifier-path"].evidence
+    assert abs(record.measured.digit_accuracy - record.printed.digit_accuracy) < 1e-4
 
 
 def test_without_the_sandbox_the_run_still_happens_and_says_so(tmp_path):
-    record = grade(write(tmp_path, "task1.py", "raise RuntimeError('boom')\n"), "task1", sandboxed=False, timeout=120)
-    assert record["sandboxed"] is False and "crashed" in record["problems"]
-    assert "RuntimeError: boom" in record["log"]
-    assert grades.row(dict(record, student="x"))["sandboxed"] == "no"
-    assert "Not sandboxed" in grades.summary_markdown([dict(record, student="x")])
+    record = grade(write(tmp_path, "task1.py", "raise RuntimeError('boom')\n"), "task1",
+                   Limits(timeout_s=120, sandboxed=False))
+    assert record.sandboxed is False and "crashed" in record.problems
+    assert "RuntimeError: boom" in record.log
+    assert record.as_student("x").row()["sandboxed"] == "no"
+    assert "Not sandboxed" in outputs.summary_markdown([record.as_student("x")])
 
 
 # ---- a whole batch through the command line ---------------------------------------------------------
@@ -221,7 +223,7 @@ def test_one_bad_student_never_stops_the_batch(batch):
 def test_grades_csv_has_the_columns_in_order_and_the_class_files(batch):
     _, _, out = batch
     with open(out / "grades.csv") as f:
-        assert next(csv.reader(f)) == grades.COLUMNS
+        assert next(csv.reader(f)) == COLUMNS
     summary = (out / "summary.md").read_text()
     assert "0 valid" in summary and "| `missing` | 7 |" in summary
     page = (out / "index.html").read_text()
@@ -254,7 +256,7 @@ def test_collect_merges_folders_graded_apart(batch, tmp_path):
 
 
 def test_gradescope_results_have_a_test_per_rule_and_a_leaderboard(task1_run):
-    results = grades.gradescope_results([dict(task1_run.record, student="me")])
+    results = gradescope.results([task1_run.record.as_student("me")])
     names = [t["name"] for t in results["tests"]]
     assert len(names) == len(set(names)) and all(t["status"] == "passed" for t in results["tests"])
     assert {name.split(": ")[1].split(" (")[0] for name in names} == set(PROBLEMS) - {"classifier-path"}

@@ -5,8 +5,8 @@ source without running the experiment."""
 
 import numpy as np
 import pytest
-
 import readings
+
 from kit.scripts import definitions_from
 
 

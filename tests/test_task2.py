@@ -12,7 +12,7 @@ def test_digit_accuracy_is_printed_and_good(task2_run):
 
 
 def test_two_named_heads_softmax_digit(task2_run):
-    models = task2_run.record["models"]
+    models = task2_run.record.models
     assert models["outputs"] == ["digit", "reconstruction"]
     assert models["digit_activation"] == "softmax"
 
@@ -20,8 +20,8 @@ def test_two_named_heads_softmax_digit(task2_run):
 def test_classifier_reads_only_the_thought_vector(task2_run):
     # The grader walks the graph back from the digit output: every path must pass through
     # the thought vector before it reaches the image input.
-    assert task2_run.record["models"]["digit_skips_thought_vector"] is False
-    assert task2_run.record["checks"]["classifier-path"]["ok"]
+    assert task2_run.record.models["digit_skips_thought_vector"] is False
+    assert task2_run.record.checks["classifier-path"].ok
 
 
 def test_both_heads_have_training_and_validation_curves(task2_run):
@@ -41,7 +41,7 @@ def test_the_graph_check_finds_a_skip_path():
     import keras
     from keras import layers
 
-    from kit.graph import skips_thought_vector
+    from grader.probe.graph import skips_thought_vector
 
     image = keras.Input(shape=(16,))
     code = layers.Dense(4, activation="tanh", name="thought_vector")(image)

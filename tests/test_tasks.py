@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from grader import rules, sandbox
 from helpers import is_png, result, run_script
-from kit import rules, sandbox
 from kit.scripts import source_of
 
 TASKS = ["task1", "task2"]
@@ -48,16 +48,16 @@ def test_starter_stops_at_the_first_todo_with_a_clear_message(task, tmp_path):
 # ---- one graded run each ---------------------------------------------------------------------
 def test_graded_as_valid_with_every_rule_passed(run):
     record = run.record
-    assert record["problems"] == [], {code: record["checks"][code] for code in record["problems"]}
-    assert record["changed_lines"] == 0  # only the TODO blocks were filled
-    assert record["sandboxed"] is (sandbox.bwrap() is not None)
+    assert record.problems == [], {code: record.checks[code] for code in record.problems}
+    assert record.changed_lines == 0  # only the TODO blocks were filled
+    assert record.sandboxed is (sandbox.bwrap() is not None)
 
 
 def test_measured_accuracy_and_parameters_equal_the_printed_ones(run, task):
-    measured, printed = run.record["measured"], run.record["printed"]
+    measured, printed = run.record.measured, run.record.printed
     for key in ("pixel_accuracy", "digit_accuracy") if task == "task2" else ("pixel_accuracy",):
-        assert f"{measured[key]:.2%}" == f"{printed[key]:.2%}"
-    assert measured["parameters"] == printed["parameters"]
+        assert f"{getattr(measured, key):.2%}" == f"{getattr(printed, key):.2%}"
+    assert measured.parameters == printed.parameters
 
 
 def test_prints_the_results(run, task):
@@ -89,16 +89,16 @@ def test_one_progress_line_per_epoch(run, task):
 
 
 def test_trained_with_the_recipe_adam(run):
-    assert run.record["models"]["optimizer"] == "Adam"  # what the docstring and README name
+    assert run.record.models["optimizer"] == "Adam"  # what the docstring and README name
 
 
 def test_decoder_shares_the_encoder_matrix(run):
     # The tied decoder holds the encoder's layer itself (so its kernel), not a copy: one matrix in the model.
-    assert "thought_vector/kernel" in run.record["models"]["shared_encoder_decoder_weights"]
+    assert "thought_vector/kernel" in run.record.models["shared_encoder_decoder_weights"]
 
 
 def test_test_set_is_read_only_after_training(run):
-    events = run.record["events"]
+    events = run.record.events
     assert "open dataset.txt" in events and "fit start" in events
     last_fit_end = len(events) - 1 - events[::-1].index("fit end")
     assert events.index("open test.txt") > last_fit_end, events

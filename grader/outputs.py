@@ -1,4 +1,4 @@
-"""A graded class on disk: each record's files, grades.csv, summary.md, index.html and Gradescope's results.json.
+"""A graded class on disk: each record's files, grades.csv, summary.md and index.html.
 
 Every record is kept as <out>/<student>/<task>.json (with .log and .diff.html beside it), and
 the class files are written again from all of them after every run, so a batch that stops
@@ -7,15 +7,11 @@ half-way still has every finished row, and folders graded on several machines me
 
 import csv
 import html
-import json
 import os
 import shutil
 
-from kit.grading import PROBLEMS
-
-COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
-           "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed"]
-TASKS = ("task1", "task2")
+from grader.records import COLUMNS, PROBLEMS, TASKS, Record
+from kit.jsonfile import read_json, write_json
 
 
 # ---- one record ------------------------------------------------------------------------------
@@ -23,18 +19,15 @@ def record_path(out, student, task):
     return os.path.join(out, student, f"{task}.json")
 
 
-def save_record(out, student, record):
+def save_record(out, record):
     """<out>/<student>/<task>.json (every check with its evidence), .log (capped output), .diff.html."""
-    folder = os.path.join(out, student)
+    folder = os.path.join(out, record.student)
     os.makedirs(folder, exist_ok=True)
-    task = record["task"]
-    with open(os.path.join(folder, f"{task}.log"), "w", encoding="utf-8") as f:
-        f.write(record.get("log", ""))
-    with open(os.path.join(folder, f"{task}.diff.html"), "w", encoding="utf-8") as f:
-        f.write(record.get("diff_html", ""))
-    evidence = {k: v for k, v in record.items() if k not in ("log", "diff_html")}
-    with open(record_path(out, student, task), "w", encoding="utf-8") as f:
-        json.dump(dict(evidence, student=student), f, indent=2, default=str)
+    with open(os.path.join(folder, f"{record.task}.log"), "w", encoding="utf-8") as f:
+        f.write(record.log)
+    with open(os.path.join(folder, f"{record.task}.diff.html"), "w", encoding="utf-8") as f:
+        f.write(record.diff_html)
+    write_json(record_path(out, record.student, record.task), record.to_json())
 
 
 def load_records(folders):
@@ -45,31 +38,8 @@ def load_records(folders):
             for task in TASKS:
                 path = record_path(out, student, task)
                 if os.path.isfile(path):
-                    with open(path, encoding="utf-8") as f:
-                        found[(student, task)] = dict(json.load(f), folder=os.path.join(out, student))
+                    found[(student, task)] = Record.from_json(read_json(path), folder=os.path.join(out, student))
     return [found[key] for key in sorted(found)]
-
-
-def row(record):
-    """The record as one grades.csv row: accuracies in percent with two decimals."""
-    measured, printed = record.get("measured") or {}, record.get("printed") or {}
-
-    def percent(values, key):
-        return f"{values[key] * 100:.2f}" if key in values else ""
-
-    def number(value, form):
-        return form.format(value) if value is not None else ""
-
-    return {"student": record["student"], "task": record["task"], "valid": "yes" if record["valid"] else "no",
-            "problems": ";".join(record["problems"]),
-            "pixel_accuracy": percent(measured, "pixel_accuracy"),
-            "digit_accuracy": percent(measured, "digit_accuracy"),
-            "printed_pixel_accuracy": percent(printed, "pixel_accuracy"),
-            "printed_digit_accuracy": percent(printed, "digit_accuracy"),
-            "duration_s": number(printed.get("duration_s"), "{:.1f}"), "wall_s": number(record.get("wall_s"), "{:.1f}"),
-            "parameters": number(measured.get("parameters"), "{:d}"),
-            "changed_lines": number(record.get("changed_lines"), "{:d}"),
-            "sandboxed": "yes" if record["sandboxed"] else "no"}
 
 
 # ---- the class -------------------------------------------------------------------------------
@@ -79,7 +49,7 @@ def write_class(out, records):
     with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(row(r) for r in records)
+        writer.writerows(r.row() for r in records)
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(summary_markdown(records))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
@@ -101,16 +71,15 @@ def collect(folders, out):
 
 def performance(record):
     """What 'best performing' ranks by: task 1 pixel accuracy; task 2 digit accuracy, then pixels."""
-    m = record["measured"]
-    return (m.get("digit_accuracy", 0), m.get("pixel_accuracy", 0)) if record["task"] == "task2" else (
-        m.get("pixel_accuracy", 0),)
+    m = record.measured
+    return (m.digit_accuracy or 0, m.pixel_accuracy or 0) if record.task == "task2" else (m.pixel_accuracy or 0,)
 
 
 def pareto_front(records):
     """The records no other record beats on all three aims at once (better on one, no worse on any)."""
 
     def aims(r):
-        return (*performance(r), -r["wall_s"], -r["measured"]["parameters"])
+        return (*performance(r), -r.wall_s, -r.measured.parameters)
 
     def dominates(a, b):
         return all(x >= y for x, y in zip(aims(a), aims(b))) and aims(a) != aims(b)
@@ -120,17 +89,17 @@ def pareto_front(records):
 
 def rankings(records, task):
     """The valid records of a task ranked on each aim, and the Pareto front."""
-    valid = [r for r in records if r["task"] == task and r["valid"]]
+    valid = [r for r in records if r.task == task and r.valid]
     return {"best performing": sorted(valid, key=performance, reverse=True),
-            "fastest": sorted(valid, key=lambda r: r["wall_s"]),
-            "smallest": sorted(valid, key=lambda r: r["measured"]["parameters"]),
+            "fastest": sorted(valid, key=lambda r: r.wall_s),
+            "smallest": sorted(valid, key=lambda r: r.measured.parameters),
             "pareto": sorted(pareto_front(valid), key=performance, reverse=True)}
 
 
 def describe(record):
-    m = record["measured"]
-    digits = f", digits {m['digit_accuracy']:.2%}" if "digit_accuracy" in m else ""
-    return f"pixels {m['pixel_accuracy']:.2%}{digits}, {record['wall_s']:.1f} s, {m['parameters']:,} parameters"
+    m = record.measured
+    digits = f", digits {m.digit_accuracy:.2%}" if m.digit_accuracy is not None else ""
+    return f"pixels {m.pixel_accuracy:.2%}{digits}, {record.wall_s:.1f} s, {m.parameters:,} parameters"
 
 
 AIMS = {"best performing": "measured {aim}", "fastest": "the grader's wall time of the whole run",
@@ -146,10 +115,10 @@ def class_summary(records):
         ranked = rankings(records, task)
         tasks[task] = [((title.capitalize() if title != "pareto" else "Pareto front"), note.format(aim=aim),
                         ranked[title]) for title, note in AIMS.items()]
-    return {"students": len({r["student"] for r in records}), "rows": len(records),
-            "valid": sum(r["valid"] for r in records),
-            "unsandboxed": sum(not r["sandboxed"] and "missing" not in r["problems"] for r in records),
-            "problems": [(code, sum(code in r["problems"] for r in records), meaning)
+    return {"students": len({r.student for r in records}), "rows": len(records),
+            "valid": sum(r.valid for r in records),
+            "unsandboxed": sum(not r.sandboxed and "missing" not in r.problems for r in records),
+            "problems": [(code, sum(code in r.problems for r in records), meaning)
                          for code, meaning in PROBLEMS.items()],
             "tasks": tasks}
 
@@ -171,7 +140,7 @@ def summary_markdown(records):
         lines += ["", f"## {task}: valid submissions ranked ({len(sections[1][2])})", ""]
         for heading, note, ordered in sections:
             lines += [f"### {heading} ({note})", ""]
-            lines += [f"{i}. {r['student']}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
+            lines += [f"{i}. {r.student}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
             lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -182,17 +151,17 @@ def index_html(records):
         return f"<td>{html.escape(str(value))}</td>"
 
     def files(r):
-        link = f"{html.escape(r['student'])}/{r['task']}"
-        if "missing" in r["problems"]:
+        link = f"{html.escape(r.student)}/{r.task}"
+        if "missing" in r.problems:
             return f'<a href="{link}.json">evidence</a>'
         return f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
 
     rows = []
     for r in records:
-        values = row(r)
+        values = r.row()
         problems = "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{p}</span> '
-                           for p in r["problems"])
-        rows.append(f'<tr class="{"valid" if r["valid"] else "invalid"}">' + cell(values["student"]) + cell(r["task"])
+                           for p in r.problems)
+        rows.append(f'<tr class="{"valid" if r.valid else "invalid"}">' + cell(values["student"]) + cell(r.task)
                     + cell(values["valid"]) + f"<td>{problems}</td>"
                     + "".join(cell(values[k]) for k in COLUMNS[4:]) + f"<td>{files(r)}</td></tr>")
     header = "".join(f"<th>{c}</th>" for c in COLUMNS) + "<th>files</th>"
@@ -203,7 +172,7 @@ def index_html(records):
     for task, sections in c["tasks"].items():
         ranks.append(f"<h2>{task}: valid submissions ranked ({len(sections[1][2])})</h2><div class=\"aims\">")
         for heading, note, ordered in sections:
-            items = "".join(f'<li><a href="{html.escape(r["student"])}/{task}.json">{html.escape(r["student"])}</a>: '
+            items = "".join(f'<li><a href="{html.escape(r.student)}/{task}.json">{html.escape(r.student)}</a>: '
                             f"{html.escape(describe(r))}</li>" for r in ordered) or "<li>(none)</li>"
             ranks.append(f"<div><h3>{heading}</h3><p class=\"note\">{html.escape(note)}</p><ol>{items}</ol></div>")
         ranks.append("</div>")
@@ -228,24 +197,3 @@ tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
 {chr(10).join(ranks)}
 </body></html>
 """
-
-
-# ---- Gradescope --------------------------------------------------------------------------------
-def gradescope_results(records):
-    """Gradescope's results.json for one submission: a test per rule and task, and leaderboard entries."""
-    tests, board = [], []
-    for r in records:
-        for code, check in r["checks"].items():
-            tests.append({"name": f"{r['task']}: {code} ({PROBLEMS[code]})", "score": 1 if check["ok"] else 0,
-                          "max_score": 1, "status": "passed" if check["ok"] else "failed",
-                          "output": check["evidence"], "visibility": "visible"})
-        m = r["measured"]
-        if r["valid"]:
-            board.append({"name": f"{r['task']} pixel accuracy", "value": round(m["pixel_accuracy"] * 100, 2),
-                          "order": "desc"})
-            if "digit_accuracy" in m:
-                board.append({"name": f"{r['task']} digit accuracy", "value": round(m["digit_accuracy"] * 100, 2),
-                              "order": "desc"})
-            board.append({"name": f"{r['task']} time (s)", "value": round(r["wall_s"], 1), "order": "asc"})
-            board.append({"name": f"{r['task']} parameters", "value": m["parameters"], "order": "asc"})
-    return {"score": sum(t["score"] for t in tests), "tests": tests, "leaderboard": board}

@@ -1,4 +1,4 @@
-"""Questions about a Keras functional graph, asked of the trained task2 model by the tests."""
+"""Questions about a Keras functional graph, asked by the probe of the model a task2.py trained (and by the tests)."""
 
 import keras
 

@@ -1,6 +1,6 @@
 """The grader's probe: run a task script as __main__ under watch, then measure the model it trained.
 
-    GRADER_REPORT_FD=N python -m kit.probe TASK SCRIPT TEST_FILE
+    GRADER_REPORT_FD=N python -m probe TASK SCRIPT TEST_FILE     (with grader/ on PYTHONPATH)
 
 It runs inside the sandbox, in the student's process, and writes one JSON report to file
 descriptor N (opened by the grader; the variable is removed before the script starts). What it
@@ -34,7 +34,7 @@ class Watch:
     def __init__(self, folder, script):
         self.folder, self.script = folder, script
         self.events, self.written, self.reads = [], set(), []
-        grader = os.path.dirname(os.path.abspath(__file__))  # the grader's own code (kit/), not the kit's data
+        grader = os.path.dirname(os.path.abspath(__file__))  # the probe's own code, all of the grader it sees
         # The temporary and home folders the grader gave this run are its own, fresh (TensorFlow's
         # autograph and Matplotlib's font cache look there for what they may have written).
         private = (tempfile.gettempdir(), os.path.expanduser("~"))
@@ -151,7 +151,7 @@ def describe(g, task):
     """Facts about the models the script left in its globals, as the assignment names them."""
     import keras
 
-    from kit.graph import activation, producer, skips_thought_vector
+    from .graph import activation, producer, skips_thought_vector
 
     facts = {}
     encoder, decoder, trained = g.get("encoder"), g.get("decoder"), g.get(MODEL_NAMES[task])

@@ -2,9 +2,9 @@
 
 Inside the sandbox (bwrap, unprivileged user namespaces) the program sees only what Python, its
 packages and TensorFlow need, read-only, plus its own run folder, a fresh /tmp and the grader's
-probe: no network, no other process, not the marker's home folder, the hidden test file or other
-students' work. Where bwrap is missing the program runs as a plain process in its run folder, and
-the caller says so on every row.
+probe (grader/probe, nothing else of the grader): no network, no other process, not the marker's
+home folder, the hidden test file or other students' work. Where bwrap is missing the program runs
+as a plain process in its run folder, and the caller says so on every row.
 """
 
 import os
@@ -15,11 +15,12 @@ import sys
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 
 OUTPUT_CAP = 1_000_000  # bytes kept from the start and from the end of a run's output
 POLL_S = 0.2  # how often the memory of the process tree is read
 INSIDE = "/sandbox"  # where the run folder appears inside the sandbox
-GRADER = "/grader"  # where the grader's kit/ appears inside the sandbox (read-only)
+GRADER = "/grader"  # where the grader's probe package appears inside the sandbox (read-only), as /grader/probe
 
 
 def bwrap():
@@ -27,8 +28,9 @@ def bwrap():
     return shutil.which("bwrap")
 
 
-def command(run_folder, kit_folder, argv, sandboxed, extra_env=None):
-    """(argv, cwd, env) of a Python program run in run_folder, isolated when `sandboxed`.
+def command(run_folder, probe_folder, argv, sandboxed, extra_env=None):
+    """(argv, cwd, env) of a Python program run in run_folder, isolated when `sandboxed`; the package
+    `probe_folder` is importable by its folder's name (and is all the program sees of the grader).
 
     The program's environment is built from nothing (the marker's variables stay out), plus `extra_env`.
     """
@@ -39,7 +41,7 @@ def command(run_folder, kit_folder, argv, sandboxed, extra_env=None):
         home = os.path.join(run_folder, ".home")
         os.makedirs(home, exist_ok=True)
         env.update(HOME=home, TMPDIR=home, MPLCONFIGDIR=os.path.join(home, "matplotlib"),
-                   KERAS_HOME=os.path.join(home, "keras"), PYTHONPATH=os.path.dirname(kit_folder))
+                   KERAS_HOME=os.path.join(home, "keras"), PYTHONPATH=os.path.dirname(probe_folder))
         return [python, *argv], run_folder, env
     env.update(HOME="/tmp/home", TMPDIR="/tmp", MPLCONFIGDIR="/tmp/home/matplotlib",
                KERAS_HOME="/tmp/home/keras", PYTHONPATH=GRADER)
@@ -59,17 +61,27 @@ def command(run_folder, kit_folder, argv, sandboxed, extra_env=None):
     for path in sorted(set(system) | pythons):
         if os.path.exists(path):
             wrap += ["--ro-bind", path, path]
-    wrap += ["--ro-bind", kit_folder, f"{GRADER}/kit", "--bind", run_folder, INSIDE, "--chdir", INSIDE]
+    package = os.path.basename(probe_folder)
+    wrap += ["--ro-bind", probe_folder, f"{GRADER}/{package}", "--bind", run_folder, INSIDE, "--chdir", INSIDE]
     for name, value in env.items():
         wrap += ["--setenv", name, value]
     return [*wrap, python, *argv], run_folder, os.environ.copy()
 
 
-def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
-    """Run a program with a wall-time and a resident-memory limit on its whole process tree.
+@dataclass
+class Run:
+    """How a limited run ended."""
 
-    Returns {status, wall_s, killed ("time", "memory" or None), output (capped), output_bytes}.
-    """
+    status: int  # exit status (negative: killed by that signal)
+    wall_s: float
+    killed: str | None  # "time", "memory", or None when it ended by itself
+    peak_rss_bytes: int
+    output: str  # the capped output (see CappedOutput)
+    output_bytes: int  # how much it wrote in all
+
+
+def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
+    """Run a program with a wall-time and a resident-memory limit on its whole process tree; a `Run`."""
     start = time.time()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True, pass_fds=pass_fds)
@@ -91,8 +103,7 @@ def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
     status = process.wait()
     wall = time.time() - start
     reader.join(timeout=10)
-    return {"status": status, "wall_s": wall, "killed": killed, "peak_rss_bytes": peak,
-            "output": output.text(), "output_bytes": output.total}
+    return Run(status, wall, killed, peak, output.text(), output.total)
 
 
 class CappedOutput:

@@ -1,0 +1,235 @@
+"""Grade one task script of one student: read its source, run it isolated, measure it, list what is wrong.
+
+`grade_task` is the submission's way in order: find the file, check its source, run it under the
+probe, check what the run showed, and return a `Record` (grader/records.py) with every check and its
+evidence, the measured and printed numbers, the capped output and the HTML diff for the marker.
+grade.py runs it for a whole class; the kit's tests run it on the kit's own solutions.
+"""
+
+import ast
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+from grader import rules, sandbox
+from grader.records import Check, Limits, Numbers, Record
+
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe")  # all a sandbox sees of the grader
+THOUGHT_VECTOR_UNITS = 256  # the assignment: exactly 256 tanh units
+MISMATCH_POINTS = 0.01  # printed and measured accuracy may differ by rounding, not more
+
+
+def grade_task(script, task, data_dir, starter, limits=None, keep=None):
+    """Grade `script` (a path, possibly missing) as `task` against the starter file `starter`.
+
+    data_dir holds dataset.txt and test.txt; `limits` the run's (default: the assignment's); `keep` a folder
+    to copy the run folder to (its figures), or None.
+    """
+    limits = limits or Limits()
+    sandboxed = sandbox.bwrap() is not None if limits.sandboxed is None else limits.sandboxed
+    name = f"{task}.py"
+    if not os.path.isfile(script):
+        return Record.missing(task, name, sandboxed)
+    record = Record(task, sandboxed=sandboxed, checks={"missing": Check.passed(f"{name} found")})
+    with open(script, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    with open(starter, encoding="utf-8") as f:
+        provided = f.read().splitlines()
+    check_source(record, text, provided, name, os.path.relpath(starter))
+    if record.checks["syntax"].ok:
+        run, seen = run_under_probe(text, task, data_dir, limits, sandboxed, keep)
+        check_run(record, run, seen, limits)
+    return record
+
+
+# ---- the source ------------------------------------------------------------------------------
+def check_source(record, text, provided, name, starter_name):
+    checks, lines = record.checks, text.splitlines()
+    error = rules.syntax_error(text, name)
+    checks["syntax"] = Check.failed(error) if error else Check.passed("parses")
+    changes = rules.changes_outside_todo_blocks(provided, lines)
+    record.changed_lines = changes[0]
+    record.diff_html = rules.diff_html(provided, lines, starter_name, name, changes)
+    change = rules.evaluation_change(provided, lines, name)
+    checks["evaluation-changed"] = Check.failed(change) if change else Check.passed("identical to the starter's")
+    if error:
+        return
+    tree = ast.parse(text)
+    imports = rules.disallowed_imports(tree, name)
+    checks["imports"] = Check.failed("; ".join(imports)) if imports else Check.passed("only allowed modules")
+    seeds = rules.seeds_in_source(tree, name)
+    checks["seed"] = Check.failed("; ".join(seeds)) if seeds else Check.passed("none in the source")
+
+
+# ---- the run ---------------------------------------------------------------------------------
+@dataclass
+class ProbeReport:
+    """What the probe (grader/probe) wrote from inside the run: see its docstring."""
+
+    events: list[str]
+    other_reads: list[str]
+    outcome: str
+    models: dict | None = None  # present only when the script ran to its end
+    measured: dict | None = None
+
+
+def run_under_probe(text, task, data_dir, limits, sandboxed, keep):
+    """Run the script in a fresh folder under the probe: (sandbox.Run, the probe's report or None)."""
+    run_folder = tempfile.mkdtemp(prefix=f"grade-{task}-")
+    try:
+        with open(os.path.join(run_folder, f"{task}.py"), "w", encoding="utf-8") as f:
+            f.write(text)
+        for data in ("dataset.txt", "test.txt"):
+            shutil.copy(os.path.join(data_dir, data), run_folder)
+        inside = sandbox.INSIDE if sandboxed else run_folder
+        with tempfile.TemporaryFile() as report:
+            argv = ["-m", "probe", task, f"{inside}/{task}.py", f"{inside}/test.txt"]
+            extra = {"GRADER_REPORT_FD": str(report.fileno())}
+            command, cwd, env = sandbox.command(run_folder, PROBE, argv, sandboxed, extra)
+            run = sandbox.run_limited(command, cwd, env, limits.timeout_s, limits.memory_gib * 2**30,
+                                      pass_fds=(report.fileno(),))
+            report.seek(0)
+            seen = parse_report(report.read().decode("utf-8", errors="replace"))
+        if keep:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(run_folder, keep, ignore=shutil.ignore_patterns(".home"))
+    finally:
+        shutil.rmtree(run_folder, ignore_errors=True)
+    return run, seen
+
+
+def parse_report(seen):
+    """The probe's JSON report, or None if the process never wrote one."""
+    try:
+        return ProbeReport(**json.loads(seen)) if seen.strip() else None
+    except (ValueError, TypeError):
+        return None
+
+
+def printed(output):
+    """The result lines the script printed (the last of each), as numbers."""
+    found = {}
+    for key, pattern in (("pixel_accuracy", r"pixel accuracy: ([\d.]+)%"),
+                         ("digit_accuracy", r"digit accuracy: ([\d.]+)%"),
+                         ("duration_s", r"duration: ([\d.]+) s"), ("parameters", r"parameters: ([\d,]+)")):
+        values = re.findall(rf"^{pattern}\s*$", output, flags=re.M)
+        if values:
+            found[key] = float(values[-1].replace(",", ""))
+    for key in ("pixel_accuracy", "digit_accuracy"):
+        if key in found:
+            found[key] /= 100
+    return Numbers(**found)
+
+
+def check_run(record, run, seen, limits):
+    """Record how the run ended and check what the probe saw: limits, crash, seeds, test order, data, models."""
+    record.wall_s, record.log, record.exit_status = run.wall_s, run.output, run.status
+    record.peak_rss_gib, record.output_bytes = run.peak_rss_bytes / 2**30, run.output_bytes
+    record.printed = printed(run.output)
+    checks = record.checks
+    if run.killed == "time":
+        checks["over-time"] = Check.failed(f"killed after {run.wall_s:.0f} s (limit {limits.timeout_s:g} s)")
+    else:
+        checks["over-time"] = Check.passed(f"ended after {run.wall_s:.1f} s")
+    if run.killed == "memory":
+        checks["memory"] = Check.failed(f"killed at {record.peak_rss_gib:.2f} GiB resident "
+                                        f"(limit {limits.memory_gib:g} GiB)")
+    else:
+        checks["memory"] = Check.passed(f"peak {record.peak_rss_gib:.2f} GiB resident")
+    if run.killed:
+        return
+    if seen is None:
+        checks["crashed"] = Check.failed(f"exit status {run.status}, and the process ended before the grader's "
+                                         "report")
+        return
+    finished = seen.models is not None
+    if run.status != 0 or not finished:
+        checks["crashed"] = Check.failed(f"exit status {run.status}: {seen.outcome}")
+    else:
+        checks["crashed"] = Check.passed(f"exit status 0, {seen.outcome}")
+    record.events = seen.events
+    seeds = [e for e in seen.events if e.startswith("seed ")]
+    if seeds:
+        source = checks["seed"].evidence if not checks["seed"].ok else ""
+        at_run_time = "at run time: " + ", ".join(sorted(set(seeds)))
+        checks["seed"] = Check.failed("; ".join(filter(None, [source, at_run_time])))
+    check_test_order(checks, seen.events)
+    if seen.other_reads:
+        checks["other-data"] = Check.failed("read " + ", ".join(seen.other_reads[:10]))
+    else:
+        checks["other-data"] = Check.passed("only dataset.txt, test.txt and its own files")
+    if finished:
+        record.models = seen.models
+        check_models(checks, seen.models, record.task)
+        check_scores(record, seen.measured)
+
+
+def check_test_order(checks, events):
+    if "open test.txt" not in events:
+        checks["test-before-training"] = Check.passed("test.txt never opened by the script")
+        return
+    first_test = events.index("open test.txt")
+    if "fit end" not in events:
+        checks["test-before-training"] = Check.passed("no Keras fit() seen; test.txt opened at event "
+                                                      f"{first_test + 1} of {len(events)}")
+        return
+    last_fit = len(events) - 1 - events[::-1].index("fit end")
+    if first_test < last_fit:
+        checks["test-before-training"] = Check.failed(f"events: {', '.join(events[: last_fit + 1])}")
+    else:
+        checks["test-before-training"] = Check.passed("test.txt first opened after the last fit() returned")
+
+
+def check_models(checks, models, task):
+    units, act = models.get("thought_vector_units"), models.get("thought_vector_activation")
+    shape = models.get("encoder_output_shape")
+    if not models.get("has_encoder"):
+        checks["thought-vector"] = Check.failed("no Keras model named `encoder` in the script")
+    elif units == THOUGHT_VECTOR_UNITS and act == "tanh" and shape == [THOUGHT_VECTOR_UNITS]:
+        checks["thought-vector"] = Check.passed("layer thought_vector: 256 units, tanh; encoder output (256,)")
+    else:
+        checks["thought-vector"] = Check.failed(f"layer thought_vector: {units} units, activation {act}; "
+                                                f"encoder output {tuple(shape) if shape else shape}")
+    outputs = [f"decoder ends in {models.get('decoder_activation')}" if models.get("has_decoder")
+               else "no Keras model named `decoder`"]
+    ok = models.get("decoder_activation") == "sigmoid"
+    if task == "task2":
+        outputs.append(f"digit output {models.get('digit_activation')}")
+        ok = ok and models.get("digit_activation") == "softmax"
+        skips = models.get("digit_skips_thought_vector")
+        if skips is None:
+            checks["classifier-path"] = Check.failed("no `model` with a `digit` output to follow")
+        elif skips:
+            checks["classifier-path"] = Check.failed("a path from the image reaches the digit output "
+                                                     "without the thought vector")
+        else:
+            checks["classifier-path"] = Check.passed("every path from the image to the digit output "
+                                                     "passes the thought vector")
+    checks["output-activation"] = Check(ok, "; ".join(outputs))
+
+
+def check_scores(record, measured):
+    """Printed against measured accuracy; the measured numbers go in the record."""
+    record.measured = Numbers.from_json(measured)
+    if record.measured.error:
+        record.checks["score-mismatch"] = Check.failed(f"the grader could not measure: {record.measured.error}")
+        return
+    keys = ["pixel_accuracy"] + (["digit_accuracy"] if record.task == "task2" else [])
+    gaps, found = [], []
+    for key in keys:
+        label, value, shown = key.replace("_", " "), getattr(record.measured, key), getattr(record.printed, key)
+        if value is None:
+            gaps.append(f"the grader found no output to measure the {label} on")
+        elif shown is None:
+            gaps.append(f"no '{label}:' line printed (measured {value:.2%})")
+        elif abs(shown - value) * 100 > MISMATCH_POINTS:
+            gaps.append(f"{label}: printed {shown:.2%}, measured {value:.2%}")
+        else:
+            found.append(f"{label} {value:.2%}")
+    if gaps:
+        record.checks["score-mismatch"] = Check.failed("; ".join(gaps))
+    else:
+        record.checks["score-mismatch"] = Check.passed(", ".join(found) + " printed and measured alike")

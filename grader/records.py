@@ -1,0 +1,165 @@
+"""What grading one task of one student produces, as typed records, and their one serialisation.
+
+A `Check` is one rule: whether it held and the evidence. A `Record` is one graded task: its
+checks, the numbers the grader measured and those the script printed, how the run ended. A record
+is made in one of three ways (`Record.missing`, `Record.crashed`, or by grading.py checking a run),
+and written to <student>/<task>.json and to a grades.csv row only here (`to_json`, `row`).
+"""
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+TASKS = ("task1", "task2")  # the files a submission holds, as <task>.py
+TIME_LIMIT_S = 600  # the assignment: at most 10 minutes on a CPU
+MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
+
+# Every problem a row can show, in the order they are checked, and what each means.
+PROBLEMS = {
+    "missing": "the task file is not in the submission",
+    "syntax": "the file is not valid Python",
+    "imports": "imports something other than TensorFlow/Keras, NumPy, Matplotlib, scikit-learn or the standard library",
+    "evaluation-changed": "the evaluation block is not byte for byte the provided one",
+    "seed": "sets a random seed (in the source or at run time)",
+    "test-before-training": "test.txt was opened before the last fit() returned",
+    "other-data": "read data or weights from a file other than dataset.txt, test.txt or what the run wrote",
+    "thought-vector": "the thought vector is not exactly 256 tanh units in a layer named thought_vector",
+    "output-activation": "the image output is not sigmoid (task 2: or the digit output not softmax)",
+    "classifier-path": "the digit classifier sees the image other than through the thought vector",
+    "over-time": "killed at the time limit",
+    "memory": "killed at the memory limit",
+    "crashed": "exited with an error or before the evaluation",
+    "score-mismatch": "printed accuracy differs from the grader's measurement by more than 0.01 points",
+}
+
+# grades.csv, column by column (README: "Marking a class").
+COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
+           "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed"]
+
+
+RUN_ONLY = ("exit_status", "peak_rss_gib", "output_bytes", "events", "models")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may use, and whether it is isolated (None: wherever bubblewrap is installed)."""
+
+    timeout_s: float = TIME_LIMIT_S
+    memory_gib: float = MEMORY_GIB
+    sandboxed: bool | None = None
+
+
+@dataclass
+class Check:
+    """One rule: whether it held, and what shows it."""
+
+    ok: bool
+    evidence: str
+
+    @classmethod
+    def passed(cls, evidence):
+        return cls(True, evidence)
+
+    @classmethod
+    def failed(cls, evidence):
+        return cls(False, evidence)
+
+
+@dataclass
+class Numbers:
+    """Accuracies (0-1), duration and parameter count: as measured by the grader or as printed by the script.
+    None where there is no such number; `error` where the grader could not measure."""
+
+    pixel_accuracy: float | None = None
+    digit_accuracy: float | None = None
+    duration_s: float | None = None
+    parameters: int | None = None
+    error: str | None = None
+
+    def to_json(self):
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_json(cls, document):
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (document or {}).items() if k in names})
+
+
+@dataclass
+class Record:
+    """One task of one student, graded."""
+
+    task: str
+    student: str = ""
+    sandboxed: bool = False
+    checks: dict[str, Check] = field(default_factory=dict)
+    measured: Numbers = field(default_factory=Numbers)
+    printed: Numbers = field(default_factory=Numbers)
+    changed_lines: int | None = None  # provided lines changed outside the TODO blocks
+    wall_s: float | None = None  # the grader's clock on the whole run
+    exit_status: int | None = None
+    peak_rss_gib: float | None = None
+    output_bytes: int | None = None
+    events: list[str] | None = None  # what the probe saw, in order (fit start/end, open test.txt, seeds)
+    models: dict | None = None  # what the probe read of the trained models
+    log: str = ""  # the run's output, capped; saved beside the record, not in it
+    diff_html: str = ""  # the starter diff page; likewise
+    folder: str = ""  # where a loaded record lies; not saved
+
+    # ---- the ways a record is made --------------------------------------------------------------
+    @classmethod
+    def missing(cls, task, name, sandboxed):
+        return cls(task, sandboxed=sandboxed, checks={"missing": Check.failed(f"no {name} in the submission")})
+
+    @classmethod
+    def crashed(cls, task, student, why, sandboxed):
+        """A run that ended without a record of its own (the grader failed, or a batch system killed it)."""
+        return cls(task, student, sandboxed, checks={"crashed": Check.failed(why)})
+
+    # ---- what follows from the checks -----------------------------------------------------------
+    @property
+    def problems(self):
+        """The problem codes of the failed checks, in PROBLEMS order."""
+        return [code for code in PROBLEMS if code in self.checks and not self.checks[code].ok]
+
+    @property
+    def valid(self):
+        return not self.problems
+
+    # ---- the one serialisation ------------------------------------------------------------------
+    def to_json(self):
+        """<student>/<task>.json: every check with its evidence (the log and diff are files of their own)."""
+        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("log", "diff_html", "folder")}
+        document["checks"] = {code: asdict(check) for code, check in self.checks.items()}
+        document["measured"], document["printed"] = self.measured.to_json(), self.printed.to_json()
+        for name in RUN_ONLY:  # facts of a run: absent where nothing ran
+            if document[name] is None:
+                del document[name]
+        return dict(document, problems=self.problems, valid=self.valid)
+
+    @classmethod
+    def from_json(cls, document, folder=""):
+        names = {f.name for f in fields(cls)} - {"checks", "measured", "printed", "folder"}
+        return cls(**{k: v for k, v in document.items() if k in names},
+                   checks={code: Check(**c) for code, c in document.get("checks", {}).items()},
+                   measured=Numbers.from_json(document.get("measured")),
+                   printed=Numbers.from_json(document.get("printed")), folder=folder)
+
+    def row(self):
+        """The record as one grades.csv row: accuracies in percent with two decimals."""
+
+        def number(value, form, scale=1):
+            return form.format(value * scale) if value is not None else ""
+
+        m, p = self.measured, self.printed
+        return {"student": self.student, "task": self.task, "valid": "yes" if self.valid else "no",
+                "problems": ";".join(self.problems),
+                "pixel_accuracy": number(m.pixel_accuracy, "{:.2f}", 100),
+                "digit_accuracy": number(m.digit_accuracy, "{:.2f}", 100),
+                "printed_pixel_accuracy": number(p.pixel_accuracy, "{:.2f}", 100),
+                "printed_digit_accuracy": number(p.digit_accuracy, "{:.2f}", 100),
+                "duration_s": number(p.duration_s, "{:.1f}"), "wall_s": number(self.wall_s, "{:.1f}"),
+                "parameters": number(m.parameters, "{:d}"), "changed_lines": number(self.changed_lines, "{:d}"),
+                "sandboxed": "yes" if self.sandboxed else "no"}
+
+    def as_student(self, student):
+        """This record under a student's name."""
+        return replace(self, student=student)
