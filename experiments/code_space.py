@@ -24,13 +24,17 @@ import tempfile
 
 import matplotlib.pyplot as plt
 import numpy as np
-from common import arguments, save, write_metrics
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
+from experiments.common import (
+    arguments,
+    save,
+    write_metrics,
+)
 from kit.scripts import REPO
 
 # ---- settings --------------------------------------------------------------------------------
@@ -39,7 +43,28 @@ PAIRS = 3  # closest digit pairs listed per space
 THUMBNAIL_SPACING = 6.0  # a thumbnail is drawn only this far (t-SNE units) from those already drawn
 QUICK_IMAGES = (600, 200)  # training and test images in --quick mode
 
-args = arguments(__doc__, epochs=0)  # the task scripts' own epochs; --epochs is not used here
+
+def main():
+    args = arguments(__doc__, epochs=0)  # the task scripts' own epochs; --epochs is not used here
+    folder = scratch_folder(args.quick)
+    spaces, task_globals = {}, {}
+    for task in ("task1", "task2"):
+        g = run_task(f"{task}.py", folder)
+        task_globals[task] = g
+        spaces[f"{task} thought vectors"] = (g["encoder"].predict(g["x_train"], verbose=0), g["thought_vectors"])
+    x_train, y_train, x_test, y_test = (task_globals["task1"][k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    pca = PCA(256, svd_solver="full").fit(x_train)
+    spaces["PCA-256 codes"] = (pca.transform(x_train), pca.transform(x_test))
+    spaces["raw pixels"] = (x_train, x_test)
+
+    facts = {name: neighbour_facts(*codes, y_train, y_test) for name, codes in spaces.items()}
+    maps = {task: tsne_with_thumbnails(spaces[f"{task} thought vectors"][1], x_test, y_test,
+                                       f"{task}: t-SNE of the test thought vectors, with some of the images",
+                                       f"code_space_{task}_tsne")
+            for task in ("task1", "task2")}
+    knn = {name: f[0] for name, f in facts.items()}
+    pairs = {name: closest_pairs(f[1]) for name, f in facts.items()}
+    write_metrics("code_space", metrics(args, spaces, knn, pairs, maps, len(x_train), len(x_test)))
 
 
 # ---- data and codes: the task scripts themselves ---------------------------------------------------
@@ -49,31 +74,19 @@ def run_task(script, folder):
         return runpy.run_path(os.path.join(REPO, script), run_name="__main__")
 
 
-def scratch_folder():
+def scratch_folder(quick):
     """A folder holding the kit's data files (the first few lines of each with --quick)."""
     folder = tempfile.mkdtemp(prefix="code_space_")
     for name, keep in zip(("dataset.txt", "test.txt"), QUICK_IMAGES):
         with open(os.path.join(REPO, name)) as f:
             lines = f.readlines()
         with open(os.path.join(folder, name), "w") as f:
-            f.writelines(lines[:keep] if args.quick else lines)
+            f.writelines(lines[:keep] if quick else lines)
     return folder
 
 
-folder = scratch_folder()
-spaces, task_globals = {}, {}
-for task in ("task1", "task2"):
-    g = run_task(f"{task}.py", folder)
-    task_globals[task] = g
-    spaces[f"{task} thought vectors"] = (g["encoder"].predict(g["x_train"], verbose=0), g["thought_vectors"])
-x_train, y_train, x_test, y_test = (task_globals["task1"][k] for k in ("x_train", "y_train", "x_test", "y_test"))
-pca = PCA(256, svd_solver="full").fit(x_train)
-spaces["PCA-256 codes"] = (pca.transform(x_train), pca.transform(x_test))
-spaces["raw pixels"] = (x_train, x_test)
-
-
 # ---- measurements ------------------------------------------------------------------------------------
-def neighbour_facts(train_codes, test_codes):
+def neighbour_facts(train_codes, test_codes, y_train, y_test):
     """kNN accuracy, and the counts of each (digit, other digit) pair among nearest neighbours."""
     knn = KNeighborsClassifier(K).fit(train_codes, y_train)
     accuracy = float(knn.score(test_codes, y_test))
@@ -81,9 +94,6 @@ def neighbour_facts(train_codes, test_codes):
     mixed = confusion_matrix(y_test, nearest, labels=range(10))
     np.fill_diagonal(mixed, 0)
     return accuracy, np.triu(mixed + mixed.T)  # each unordered pair once, both directions counted
-
-
-facts = {name: neighbour_facts(*codes) for name, codes in spaces.items()}
 
 
 def closest_pairs(pairs):
@@ -113,11 +123,6 @@ def tsne_with_thumbnails(codes, images, digits, title, name):
     ax.legend(title="digit", markerscale=3, loc="center left", bbox_to_anchor=(1, 0.5))
     return save(figure, name)
 
-
-maps = {task: tsne_with_thumbnails(spaces[f"{task} thought vectors"][1], x_test, y_test,
-                                   f"{task}: t-SNE of the test thought vectors, with some of the images",
-                                   f"code_space_{task}_tsne")
-        for task in ("task1", "task2")}
 
 # ---- metrics and reading -----------------------------------------------------------------------------
 def grouping(knn, test_images):
@@ -152,27 +157,31 @@ def reading(knn, pairs, k, test_images):
     ]
 
 
-knn = {name: f[0] for name, f in facts.items()}
-pairs = {name: closest_pairs(f[1]) for name, f in facts.items()}
-write_metrics("code_space", {
-    "title": "Thought vectors: do similar digits sit together?",
-    "question": "The assignment says a good autoencoder puts similar-looking digits close together in the "
-                "thought vectors. How close, measured?",
-    "setup": f"Set-up: the thought vectors of one run each of task1.py and task2.py (256 tanh units), PCA with "
-             f"256 components fitted on the same training images, and the raw 784 pixels; {K}-nearest-neighbour "
-             f"vote (Euclidean) from the {len(x_train):,} training images for each of the {len(x_test):,} test "
-             "images; no seeds, one run.",
-    "settings": {"quick": args.quick, "k": K, "train_images": len(x_train), "test_images": len(x_test)},
-    "table": {"columns": ["space", "dimensions", f"{K}-nearest-neighbour digit accuracy %",
-                          f"closest digit pairs (nearest-neighbour mix-ups, top {PAIRS})"],
-              "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * knn[name]:.2f}", ", ".join(pairs[name])]
-                       for name in facts]},
-    "figures": [{"file": maps["task1"], "caption": "t-SNE of task 1's test thought vectors; thumbnails show the "
-                                                   "images at some points, framed in their digit's colour."},
-                {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
-                                                   "classifier."}],
-    "reading": reading(knn, pairs, K, len(x_test)),
-    "grouping": grouping(knn, len(x_test)),
-    "knn_accuracy": knn,
-    "closest_pairs": pairs,
-})
+def metrics(args, spaces, knn, pairs, maps, train_images, test_images):
+    """The metrics JSON the report reads."""
+    return {
+        "title": "Thought vectors: do similar digits sit together?",
+        "question": "The assignment says a good autoencoder puts similar-looking digits close together in the "
+                    "thought vectors. How close, measured?",
+        "setup": f"Set-up: the thought vectors of one run each of task1.py and task2.py (256 tanh units), PCA with "
+                 f"256 components fitted on the same training images, and the raw 784 pixels; {K}-nearest-neighbour "
+                 f"vote (Euclidean) from the {train_images:,} training images for each of the {test_images:,} test "
+                 "images; no seeds, one run.",
+        "settings": {"quick": args.quick, "k": K, "train_images": train_images, "test_images": test_images},
+        "table": {"columns": ["space", "dimensions", f"{K}-nearest-neighbour digit accuracy %",
+                              f"closest digit pairs (nearest-neighbour mix-ups, top {PAIRS})"],
+                  "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * knn[name]:.2f}", ", ".join(pairs[name])]
+                           for name in knn]},
+        "figures": [{"file": maps["task1"], "caption": "t-SNE of task 1's test thought vectors; thumbnails show the "
+                                                       "images at some points, framed in their digit's colour."},
+                    {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
+                                                       "classifier."}],
+        "reading": reading(knn, pairs, K, test_images),
+        "grouping": grouping(knn, test_images),
+        "knn_accuracy": knn,
+        "closest_pairs": pairs,
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-"""Plumbing shared by the experiments: data, arguments, saving charts and the metrics JSON.
+"""Plumbing shared by the experiments: data, arguments, the settings the 100-label probes share, saving charts
+and the metrics JSON. Numbers and their formatting (plural, mean ± sd, pixel accuracy) are kit/stats.py's.
 
 Each experiment file holds its whole idea (model, training, reading); only this plumbing is
 shared. Outputs go to figures/ in the working folder, where report/build.py collects them:
@@ -7,9 +8,9 @@ figures/<name>_*.png and figures/<name>_metrics.json with the keys
 """
 
 import argparse
-import json
 import os
 import sys
+from dataclasses import dataclass
 
 import keras
 import matplotlib.pyplot as plt
@@ -22,11 +23,16 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from kit.experiments import saved_by
+from kit.jsonfile import read_json, write_json
 from kit.scripts import load_kit_data, setting
 
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # from `apt-get install dataset-fashion-mnist`
+# The 100-label probes (contractive, winner_take_all, pretraining) score features alike:
+LABELS_PER_CLASS = 10  # labelled images per class: 100 in all
+C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
+CHOICE_DRAWS = 3  # draws of 100 labels that score each grid point on validation
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
                    "Bag", "Ankle boot"]
 
@@ -117,12 +123,23 @@ def kit_bitmaps(quick=False):
     return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:], x_test, y_test
 
 
+@dataclass(frozen=True)
+class Split:
+    """The images an experiment learns from: training images (their labels used only to draw the 100
+    labelled ones) and labelled validation images that choose settings; the test set stays apart."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+
+
 def labelled_draw(y, per_class):
     """Indices of `per_class` images of each of the 10 classes in y, drawn afresh (unseeded)."""
     return np.concatenate([np.random.choice(np.flatnonzero(y == c), per_class, replace=False) for c in range(10)])
 
 
-def logistic_on(features, labels, val_features, val_labels, c_grid=(0.001, 0.01, 0.1, 1.0)):
+def logistic_on(features, labels, val_features, val_labels, c_grid=C_GRID):
     """Logistic regression on standardised features, its inverse regularisation C the best of c_grid on the
     validation features; returns the fitted pipeline.
 
@@ -153,11 +170,6 @@ def epoch_axis(ax):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def pixel_accuracy(reconstructed, x):
-    """Share of pixels equal after rounding, as task1.py measures it."""
-    return float(np.mean(np.round(reconstructed) == np.round(x)))
-
-
 def save(figure, name):
     """Save a chart as figures/<name>.png and return the file name."""
     os.makedirs(FIGURES, exist_ok=True)
@@ -170,29 +182,14 @@ def save(figure, name):
 def write_metrics(name, metrics):
     """Write figures/<name>_metrics.json for the report builder."""
     os.makedirs(FIGURES, exist_ok=True)
-    with open(os.path.join(FIGURES, f"{name}_metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=2)
+    write_json(os.path.join(FIGURES, f"{name}_metrics.json"), metrics)
     print(f"wrote {FIGURES}/{name}_metrics.json")
 
 
 def read_metrics(name):
     """figures/<name>_metrics.json written by another experiment in this folder, or None if it has not run."""
     path = os.path.join(FIGURES, f"{name}_metrics.json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
-
-
-def plural(n, word):
-    """"1 run", "5 runs"."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def mean_sd(values, scale=100, digits=2):
-    """`mean ± sd` of a list (sd only with 2+ values), in percent by default."""
-    a = np.asarray(values, dtype=float) * scale
-    return f"{a.mean():.{digits}f}" + (f" \u00b1 {a.std(ddof=1):.{digits}f}" if len(a) > 1 else "")
+    return read_json(path) if os.path.exists(path) else None
 
 
 def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=True, label_size=11):

@@ -33,19 +33,22 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import (
+from keras import layers
+
+from experiments.common import (
+    CHOICE_DRAWS,
+    LABELS_PER_CLASS,
     MODELS,
+    Split,
     arguments,
     fashion_mnist,
     image_rows,
     labelled_draw,
     logistic_on,
-    mean_sd,
-    plural,
     save,
     write_metrics,
 )
-from keras import layers
+from kit.stats import mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 CODE = 256  # sigmoid code units: as many as task 1's thought vector
@@ -55,22 +58,8 @@ LAMBDAS = (0.01, 0.1, 1.0, 10.0)  # contractive weights tried (the penalty start
 NOISE_LEVELS = (0.05, 0.1, 0.3, 0.5)  # denoising: sd of the Gaussian noise tried
 LEARNING_RATE = 1e-3  # Adam's default
 BATCH_SIZE = 100
-LABELS_PER_CLASS = 10  # the 100-label accuracy of the codes, as in pretraining.py
-C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
-CHOICE_DRAWS = 3  # draws of 100 labels that score each grid point on validation
 PERTURBATION = 0.05  # sd of the small random input step whose effect on the code is measured
 PERTURBATIONS = (0.01, 0.02, 0.05, 0.1, 0.2)  # the steps of the chart
-
-args = arguments(__doc__, epochs=10, runs=5)
-
-
-# ---- data: unlabelled training images, labelled validation images, the test set -------------------
-x_all, y_all, x_test, y_test = fashion_mnist(args.quick)
-x_all, x_test = x_all.reshape(len(x_all), -1), x_test.reshape(len(x_test), -1)
-n_train = min(TRAIN_IMAGES, len(x_all) - VALIDATION) if not args.quick else len(x_all) // 2
-x_train, y_train = x_all[:n_train], y_all[:n_train]  # labels used only to draw the 100 labelled images
-x_val, y_val = x_all[-VALIDATION:], y_all[-VALIDATION:]
-print(f"training images {x_train.shape}, validation {x_val.shape}, test {x_test.shape}")
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -102,12 +91,12 @@ def jacobian_norm(h, kernel):
     return tf.reduce_sum(tf.square(h * (1 - h)) * tf.reduce_sum(tf.square(kernel), axis=0), axis=1)
 
 
-def train(contraction=0.0, noise=0.0):
+def train(x_train, epochs, contraction=0.0, noise=0.0):
     """A fresh autoencoder trained on x_train; returns it."""
     model = Autoencoder(contraction, noise)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), jit_compile=True)
-    data = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(len(x_train)).batch(BATCH_SIZE).prefetch(2)
-    model.fit(data, epochs=args.epochs, verbose=0)
+    pairs = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(len(x_train)).batch(BATCH_SIZE)
+    model.fit(pairs.prefetch(2), epochs=epochs, verbose=0)
     return model
 
 
@@ -116,10 +105,11 @@ def codes(model, x):
 
 
 # ---- the 100-label accuracy of the codes ------------------------------------------------------------
-def accuracy(train, val, chosen, score, y_score):
+def accuracy(split, train, val, chosen, score, y_score):
     """Logistic regression (standardised, C chosen on the validation images) on the chosen images' features
-    (rows of `train`), scored on the features `score` with labels y_score."""
-    return float(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(score, y_score))
+    (rows of `train`, the codes of split.x_train; `val` those of split.x_val), scored on the features `score`
+    with labels y_score."""
+    return float(logistic_on(train[chosen], split.y_train[chosen], val, split.y_val).score(score, y_score))
 
 
 def mean_jacobian(model, h):
@@ -127,11 +117,11 @@ def mean_jacobian(model, h):
     return float(np.mean(np.sqrt(jacobian_norm(h, model.code.kernel).numpy())))
 
 
-def validation_accuracy(model):
+def validation_accuracy(model, split):
     """Mean over CHOICE_DRAWS draws of the codes' 100-label accuracy on the validation images."""
-    train, val = codes(model, x_train), codes(model, x_val)
-    return float(np.mean([accuracy(train, val, labelled_draw(y_train, LABELS_PER_CLASS), val, y_val)
-                          for _ in range(CHOICE_DRAWS)]))
+    train, val = codes(model, split.x_train), codes(model, split.x_val)
+    return float(np.mean([accuracy(split, train, val, labelled_draw(split.y_train, LABELS_PER_CLASS), val,
+                                   split.y_val) for _ in range(CHOICE_DRAWS)]))
 
 
 # ---- training: the plain autoencoder, and each grid point of the other two --------------------------
@@ -144,29 +134,17 @@ class Trained:
     jacobians: dict  # knob -> mean ||J|| on the validation images: the penalty's effect at each grid point
 
 
-def chosen_from(name, knob, values, make):
+def chosen_from(name, knob, values, make, split):
     """Train one model per value of the knob; keep the one whose codes do best on validation."""
     models = {value: make(value) for value in values}
-    scores = {value: validation_accuracy(m) for value, m in models.items()}
+    scores = {value: validation_accuracy(m, split) for value, m in models.items()}
     best = max(values, key=scores.get)
-    jacobians = {value: mean_jacobian(m, codes(m, x_val)) for value, m in models.items()}
+    jacobians = {value: mean_jacobian(m, codes(m, split.x_val)) for value, m in models.items()}
     print(f"{name}: validation accuracy (||J||) "
           + ", ".join(f"{knob} {v:g} {scores[v]:.2%} ({jacobians[v]:.2f})" for v in values))
     edge = " (an end of the grid)" if best in (min(values), max(values)) else ""
     return Trained(name, f"{knob} {best:g}{edge}", models[best], {f"{v:g}": scores[v] for v in values},
                    {f"{v:g}": jacobians[v] for v in values})
-
-
-plain = train()
-trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain)},
-                   {"-": mean_jacobian(plain, codes(plain, x_val))}),
-           chosen_from("denoising", "noise sd", NOISE_LEVELS, lambda v: train(noise=v)),
-           chosen_from("contractive", "lambda", LAMBDAS, lambda v: train(contraction=v))]
-os.makedirs(MODELS, exist_ok=True)
-contractive = trained[2].model
-encoder_input = keras.Input(shape=(784,))
-keras.Model(encoder_input, contractive.code(encoder_input), name="contractive_encoder").save(
-    os.path.join(MODELS, "contractive_encoder.keras"))
 
 
 # ---- measured on the test set ---------------------------------------------------------------------
@@ -176,26 +154,6 @@ def code_movement(model, sd, x):
     step = np.random.normal(0, sd, x.shape).astype(np.float32)
     moved = codes(model, x + step) - codes(model, x)
     return float(np.mean(np.linalg.norm(moved, axis=1) / np.linalg.norm(step, axis=1)))
-
-
-# The same 100 images for every model in a draw:
-draws = [labelled_draw(y_train, LABELS_PER_CLASS) for _ in range(args.runs)]
-results = {}
-for t in trained:
-    h, rebuilt = (v.numpy() for v in t.model(x_test))
-    train_codes, val_codes = codes(t.model, x_train), codes(t.model, x_val)
-    results[t.name] = {
-        "setting": t.setting, "grid": t.grid, "grid_jacobian": t.jacobians,
-        "reconstruction": float(np.mean(np.sum(keras.ops.binary_crossentropy(x_test, rebuilt).numpy(), axis=1))),
-        "jacobian": mean_jacobian(t.model, h),
-        "movement": code_movement(t.model, PERTURBATION, x_test),
-        "movement_curve": [code_movement(t.model, sd, x_test[:1000]) for sd in PERTURBATIONS],
-        "accuracy": [accuracy(train_codes, val_codes, chosen, h, y_test) for chosen in draws],
-        "rebuilt": rebuilt,
-    }
-    r = results[t.name]
-    print(f"{t.name} ({t.setting}): reconstruction {r['reconstruction']:.1f} nats, ||J|| {r['jacobian']:.2f}, "
-          f"movement {r['movement']:.3f}, 100 labels {np.mean(r['accuracy']):.2%}")
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -233,44 +191,89 @@ def reading(results, runs, perturbation):
     return [first, second, third]
 
 
-# ---- charts and metrics ------------------------------------------------------------------------------
-figure, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-for name, r in results.items():
-    axes[0].plot(PERTURBATIONS, r["movement_curve"], marker="o", label=f"{name} ({r['setting']})")
-    axes[1].plot(np.arange(1, args.runs + 1), 100 * np.array(r["accuracy"]), marker="o", label=name)
-axes[0].set(title="How far the code moves per unit of input movement", xlabel="sd of the random input step",
-            ylabel="||h(x+e) - h(x)|| / ||e||", xscale="log")
-axes[1].set(title="100-label accuracy of the codes, each draw", xlabel="draw (the same 100 images for all)",
-            ylabel="test accuracy %", xticks=np.arange(1, args.runs + 1))
-for ax in axes:
-    ax.legend()
-chart = save(figure, "contractive_measures")
-first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
-pictures = image_rows([x_test[first]] + [r["rebuilt"][first] for r in results.values()], ["test", *results], 28,
-                      "Test images and their reconstructions", "contractive_reconstructions")
-write_metrics("contractive", {
-    "title": "A contractive autoencoder",
-    "question": "Does penalising the encoder's Jacobian give a code that moves less when the input moves, and is "
-                "that code a better feature than the plain or the denoising autoencoder's?",
-    "setup": f"Set-up: 784 -> {CODE} sigmoid -> 784 sigmoid on {len(x_train):,} Fashion-MNIST images, binary "
-             f"cross-entropy summed per image; denoising: Gaussian noise, sd chosen from "
-             f"{', '.join(f'{v:g}' for v in NOISE_LEVELS)}; contractive: + lambda ||J||^2, lambda chosen from "
-             f"{', '.join(f'{v:g}' for v in LAMBDAS)} (both by the codes' 100-label accuracy on {VALIDATION:,} "
-             f"held-out labelled images); Adam {LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs; "
-             f"{plural(args.runs, 'paired draw')} of 100 labels for the test accuracy.",
-    "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "code": CODE,
-                 "train_images": len(x_train), "lambdas": LAMBDAS, "noise_levels": NOISE_LEVELS,
-                 "perturbation": PERTURBATION},
-    "table": {"columns": ["autoencoder", "chosen on validation", "each grid point: validation accuracy % (||J||)",
-                          "test reconstruction (nats/image)", "||J|| (test)", f"code movement (step sd {PERTURBATION})",
-                          "100-label test accuracy %"],
-              "rows": [[n, r["setting"], ", ".join(f"{k}: {100 * v:.1f} ({r['grid_jacobian'][k]:.1f})"
-                                                   for k, v in r["grid"].items()),
-                        f"{r['reconstruction']:.1f}", f"{r['jacobian']:.2f}", f"{r['movement']:.3f}",
-                        mean_sd(r["accuracy"], digits=1)] for n, r in results.items()]},
-    "figures": [{"file": chart, "caption": "Left: code movement per unit of input movement, for random input "
-                                           "steps of growing size. Right: each draw's 100-label test accuracy."},
-                {"file": pictures, "caption": "Test images (top) and each autoencoder's reconstruction."}],
-    "reading": reading(results, args.runs, PERTURBATION),
-    "results": {n: {k: v for k, v in r.items() if k != "rebuilt"} for n, r in results.items()},
-})
+def main():
+    args = arguments(__doc__, epochs=10, runs=5)
+    # ---- data: unlabelled training images, labelled validation images, the test set -------------------
+    x_all, y_all, x_test, y_test = fashion_mnist(args.quick)
+    x_all, x_test = x_all.reshape(len(x_all), -1), x_test.reshape(len(x_test), -1)
+    n_train = min(TRAIN_IMAGES, len(x_all) - VALIDATION) if not args.quick else len(x_all) // 2
+    x_train, y_train = x_all[:n_train], y_all[:n_train]  # labels used only to draw the 100 labelled images
+    x_val, y_val = x_all[-VALIDATION:], y_all[-VALIDATION:]
+    print(f"training images {x_train.shape}, validation {x_val.shape}, test {x_test.shape}")
+    split = Split(x_train, y_train, x_val, y_val)
+    plain = train(x_train, args.epochs)
+    trained = [Trained("plain", "-", plain, {"-": validation_accuracy(plain, split)},
+                       {"-": mean_jacobian(plain, codes(plain, x_val))}),
+               chosen_from("denoising", "noise sd", NOISE_LEVELS, lambda v: train(x_train, args.epochs, noise=v),
+                           split),
+               chosen_from("contractive", "lambda", LAMBDAS, lambda v: train(x_train, args.epochs, contraction=v),
+                           split)]
+    os.makedirs(MODELS, exist_ok=True)
+    contractive = trained[2].model
+    encoder_input = keras.Input(shape=(784,))
+    keras.Model(encoder_input, contractive.code(encoder_input), name="contractive_encoder").save(
+        os.path.join(MODELS, "contractive_encoder.keras"))
+    # The same 100 images for every model in a draw:
+    draws = [labelled_draw(y_train, LABELS_PER_CLASS) for _ in range(args.runs)]
+    results = {}
+    for t in trained:
+        h, rebuilt = (v.numpy() for v in t.model(x_test))
+        train_codes, val_codes = codes(t.model, x_train), codes(t.model, x_val)
+        results[t.name] = {
+            "setting": t.setting, "grid": t.grid, "grid_jacobian": t.jacobians,
+            "reconstruction": float(np.mean(np.sum(keras.ops.binary_crossentropy(x_test, rebuilt).numpy(), axis=1))),
+            "jacobian": mean_jacobian(t.model, h),
+            "movement": code_movement(t.model, PERTURBATION, x_test),
+            "movement_curve": [code_movement(t.model, sd, x_test[:1000]) for sd in PERTURBATIONS],
+            "accuracy": [accuracy(split, train_codes, val_codes, chosen, h, y_test) for chosen in draws],
+            "rebuilt": rebuilt,
+        }
+        r = results[t.name]
+        print(f"{t.name} ({t.setting}): reconstruction {r['reconstruction']:.1f} nats, ||J|| {r['jacobian']:.2f}, "
+              f"movement {r['movement']:.3f}, 100 labels {np.mean(r['accuracy']):.2%}")
+    # ---- charts and metrics ------------------------------------------------------------------------------
+    figure, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    for name, r in results.items():
+        axes[0].plot(PERTURBATIONS, r["movement_curve"], marker="o", label=f"{name} ({r['setting']})")
+        axes[1].plot(np.arange(1, args.runs + 1), 100 * np.array(r["accuracy"]), marker="o", label=name)
+    axes[0].set(title="How far the code moves per unit of input movement", xlabel="sd of the random input step",
+                ylabel="||h(x+e) - h(x)|| / ||e||", xscale="log")
+    axes[1].set(title="100-label accuracy of the codes, each draw", xlabel="draw (the same 100 images for all)",
+                ylabel="test accuracy %", xticks=np.arange(1, args.runs + 1))
+    for ax in axes:
+        ax.legend()
+    chart = save(figure, "contractive_measures")
+    first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
+    pictures = image_rows([x_test[first]] + [r["rebuilt"][first] for r in results.values()], ["test", *results], 28,
+                          "Test images and their reconstructions", "contractive_reconstructions")
+    write_metrics("contractive", {
+        "title": "A contractive autoencoder",
+        "question": "Does penalising the encoder's Jacobian give a code that moves less when the input moves, and is "
+                    "that code a better feature than the plain or the denoising autoencoder's?",
+        "setup": f"Set-up: 784 -> {CODE} sigmoid -> 784 sigmoid on {len(x_train):,} Fashion-MNIST images, binary "
+                 f"cross-entropy summed per image; denoising: Gaussian noise, sd chosen from "
+                 f"{', '.join(f'{v:g}' for v in NOISE_LEVELS)}; contractive: + lambda ||J||^2, lambda chosen from "
+                 f"{', '.join(f'{v:g}' for v in LAMBDAS)} (both by the codes' 100-label accuracy on {VALIDATION:,} "
+                 f"held-out labelled images); Adam {LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs; "
+                 f"{plural(args.runs, 'paired draw')} of 100 labels for the test accuracy.",
+        "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "code": CODE,
+                     "train_images": len(x_train), "lambdas": LAMBDAS, "noise_levels": NOISE_LEVELS,
+                     "perturbation": PERTURBATION},
+        "table": {"columns": ["autoencoder", "chosen on validation", "each grid point: validation accuracy % (||J||)",
+                              "test reconstruction (nats/image)", "||J|| (test)",
+                              f"code movement (step sd {PERTURBATION})",
+                              "100-label test accuracy %"],
+                  "rows": [[n, r["setting"], ", ".join(f"{k}: {100 * v:.1f} ({r['grid_jacobian'][k]:.1f})"
+                                                       for k, v in r["grid"].items()),
+                            f"{r['reconstruction']:.1f}", f"{r['jacobian']:.2f}", f"{r['movement']:.3f}",
+                            mean_sd(r["accuracy"], digits=1)] for n, r in results.items()]},
+        "figures": [{"file": chart, "caption": "Left: code movement per unit of input movement, for random input "
+                                               "steps of growing size. Right: each draw's 100-label test accuracy."},
+                    {"file": pictures, "caption": "Test images (top) and each autoencoder's reconstruction."}],
+        "reading": reading(results, args.runs, PERTURBATION),
+        "results": {n: {k: v for k, v in r.items() if k != "rebuilt"} for n, r in results.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()

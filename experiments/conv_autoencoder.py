@@ -24,7 +24,9 @@ import os
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from common import (
+from keras import layers
+
+from experiments.common import (
     FASHION_CLASSES,
     MODELS,
     EveryEpoch,
@@ -36,7 +38,6 @@ from common import (
     save,
     write_metrics,
 )
-from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # numbers in the code: as many as classes, small enough to plot and walk one by one
@@ -46,10 +47,6 @@ FILTERS = (16, 32)  # of the two encoder convolutions (the decoder mirrors them)
 LEARNING_RATE = 1e-3  # Adam's default; the curves are smooth with it
 BATCH_SIZE = 64
 SHOW = 8  # test images followed through the epochs
-
-args = arguments(__doc__, epochs=10)
-x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
-print(f"training images {x_train.shape}, test images {x_test.shape}")
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -83,49 +80,6 @@ def high_frequency(images):
     return float(np.mean((images[..., 0] - blur) ** 2))
 
 
-# ---- training ----------------------------------------------------------------------------------
-shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
-outcome = {}
-for kind in ("Conv2DTranspose", "UpSampling2D"):
-    encoder, decoder = make_encoder(), make_decoder(kind)
-    image = keras.Input(shape=(28, 28, 1))
-    autoencoder = keras.Model(image, decoder(encoder(image)), name=f"conv_ae_{kind}")
-    autoencoder.compile(keras.optimizers.Adam(LEARNING_RATE), "binary_crossentropy",
-                        metrics=[keras.metrics.MeanSquaredError(name="mse")],
-                        jit_compile=True)  # XLA: Keras leaves it off on a CPU-only machine; it fuses each step
-    frames = EveryEpoch(shown)
-    history = autoencoder.fit(batches(x_train, BATCH_SIZE), epochs=args.epochs,
-                              validation_data=batches(x_test, 256, shuffle=False),
-                              callbacks=[frames], verbose=2).history
-    rebuilt = autoencoder.predict(x_test, verbose=0)
-    outcome[kind] = {"history": history, "frames": frames.frames,
-                     "bce": float(history["val_loss"][-1]), "mse": float(np.mean((rebuilt - x_test) ** 2)),
-                     "high_frequency": high_frequency(rebuilt), "decoder_parameters": decoder.count_params(),
-                     "parameters": autoencoder.count_params()}
-    if kind == "UpSampling2D":
-        os.makedirs(MODELS, exist_ok=True)
-        encoder.save(os.path.join(MODELS, "conv_ae_encoder.keras"))
-        decoder.save(os.path.join(MODELS, "conv_ae_decoder.keras"))
-    print(f"{kind}: test BCE {outcome[kind]['bce']:.4f}, MSE {outcome[kind]['mse']:.4f}")
-
-# ---- charts and metrics ------------------------------------------------------------------------
-files = [{"file": epoch_grid(shown, {kind: o["frames"] for kind, o in outcome.items()}, FASHION_CLASSES[:SHOW],
-                            "Test images and their reconstructions after some of the epochs",
-                            "conv_autoencoder_epochs"),
-          "caption": "Reconstructions of the same test images by both decoders, after the epochs named on the "
-                     "left."}]
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-for ax, kind in zip(axes, outcome):
-    epochs = np.arange(1, len(outcome[kind]["history"]["loss"]) + 1)  # numbered as the text numbers them
-    ax.plot(epochs, outcome[kind]["history"]["loss"], label="training")
-    ax.plot(epochs, outcome[kind]["history"]["val_loss"], label="test")
-    ax.set(title=f"{kind} decoder", xlabel="epoch", ylabel="binary cross-entropy")
-    epoch_axis(ax)
-    ax.legend()
-files.append({"file": save(figure, "conv_autoencoder_losses"), "caption": "Loss per epoch of both autoencoders."})
-truth = high_frequency(x_test)
-
-
 def reading(results, truth, epochs):
     """The reading, from both decoders' test BCE, high-frequency energy and size, and the originals' energy."""
     t, u = results["Conv2DTranspose"], results["UpSampling2D"]
@@ -156,22 +110,70 @@ def reading(results, truth, epochs):
     ]
 
 
-write_metrics("conv_autoencoder", {
-    "title": "Convolutional autoencoder on Fashion-MNIST: two decoders",
-    "question": "Learned (Conv2DTranspose) or fixed (UpSampling2D + Conv2D) upsampling in the decoder?",
-    "setup": f"Set-up: encoder conv {FILTERS[0]} and {FILTERS[1]} filters (3x3, stride 2, ReLU) -> {EMBEDDING} "
-             "numbers; decoder mirrored with either upsampling; binary cross-entropy per pixel, Adam "
-             f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST "
-             "images, one run per decoder.",
-    "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
-                 "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
-    "table": {"columns": ["decoder", "test BCE", "test MSE", "high-frequency energy (originals "
-                          f"{truth:.4f})", "decoder parameters", "all parameters"],
-              "rows": [[k, f"{o['bce']:.4f}", f"{o['mse']:.4f}", f"{o['high_frequency']:.4f}",
-                        f"{o['decoder_parameters']:,}", f"{o['parameters']:,}"] for k, o in outcome.items()]},
-    "figures": files,
-    "reading": reading({k: {key: o[key] for key in ("bce", "high_frequency", "decoder_parameters")}
-                        for k, o in outcome.items()}, truth, args.epochs),
-    "results": {k: {key: o[key] for key in ("bce", "mse", "high_frequency", "decoder_parameters", "parameters")}
-                for k, o in outcome.items()},
-})
+def main():
+    args = arguments(__doc__, epochs=10)
+    x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
+    print(f"training images {x_train.shape}, test images {x_test.shape}")
+    # ---- training ----------------------------------------------------------------------------------
+    shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
+    outcome = {}
+    for kind in ("Conv2DTranspose", "UpSampling2D"):
+        encoder, decoder = make_encoder(), make_decoder(kind)
+        image = keras.Input(shape=(28, 28, 1))
+        autoencoder = keras.Model(image, decoder(encoder(image)), name=f"conv_ae_{kind}")
+        autoencoder.compile(keras.optimizers.Adam(LEARNING_RATE), "binary_crossentropy",
+                            metrics=[keras.metrics.MeanSquaredError(name="mse")],
+                            jit_compile=True)  # XLA: Keras leaves it off on a CPU-only machine; it fuses each step
+        frames = EveryEpoch(shown)
+        history = autoencoder.fit(batches(x_train, BATCH_SIZE), epochs=args.epochs,
+                                  validation_data=batches(x_test, 256, shuffle=False),
+                                  callbacks=[frames], verbose=2).history
+        rebuilt = autoencoder.predict(x_test, verbose=0)
+        outcome[kind] = {"history": history, "frames": frames.frames,
+                         "bce": float(history["val_loss"][-1]), "mse": float(np.mean((rebuilt - x_test) ** 2)),
+                         "high_frequency": high_frequency(rebuilt), "decoder_parameters": decoder.count_params(),
+                         "parameters": autoencoder.count_params()}
+        if kind == "UpSampling2D":
+            os.makedirs(MODELS, exist_ok=True)
+            encoder.save(os.path.join(MODELS, "conv_ae_encoder.keras"))
+            decoder.save(os.path.join(MODELS, "conv_ae_decoder.keras"))
+        print(f"{kind}: test BCE {outcome[kind]['bce']:.4f}, MSE {outcome[kind]['mse']:.4f}")
+    # ---- charts and metrics ------------------------------------------------------------------------
+    files = [{"file": epoch_grid(shown, {kind: o["frames"] for kind, o in outcome.items()}, FASHION_CLASSES[:SHOW],
+                                "Test images and their reconstructions after some of the epochs",
+                                "conv_autoencoder_epochs"),
+              "caption": "Reconstructions of the same test images by both decoders, after the epochs named on the "
+                         "left."}]
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, kind in zip(axes, outcome):
+        epochs = np.arange(1, len(outcome[kind]["history"]["loss"]) + 1)  # numbered as the text numbers them
+        ax.plot(epochs, outcome[kind]["history"]["loss"], label="training")
+        ax.plot(epochs, outcome[kind]["history"]["val_loss"], label="test")
+        ax.set(title=f"{kind} decoder", xlabel="epoch", ylabel="binary cross-entropy")
+        epoch_axis(ax)
+        ax.legend()
+    files.append({"file": save(figure, "conv_autoencoder_losses"), "caption": "Loss per epoch of both autoencoders."})
+    truth = high_frequency(x_test)
+    write_metrics("conv_autoencoder", {
+        "title": "Convolutional autoencoder on Fashion-MNIST: two decoders",
+        "question": "Learned (Conv2DTranspose) or fixed (UpSampling2D + Conv2D) upsampling in the decoder?",
+        "setup": f"Set-up: encoder conv {FILTERS[0]} and {FILTERS[1]} filters (3x3, stride 2, ReLU) -> {EMBEDDING} "
+                 "numbers; decoder mirrored with either upsampling; binary cross-entropy per pixel, Adam "
+                 f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST "
+                 "images, one run per decoder.",
+        "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
+                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
+        "table": {"columns": ["decoder", "test BCE", "test MSE", "high-frequency energy (originals "
+                              f"{truth:.4f})", "decoder parameters", "all parameters"],
+                  "rows": [[k, f"{o['bce']:.4f}", f"{o['mse']:.4f}", f"{o['high_frequency']:.4f}",
+                            f"{o['decoder_parameters']:,}", f"{o['parameters']:,}"] for k, o in outcome.items()]},
+        "figures": files,
+        "reading": reading({k: {key: o[key] for key in ("bce", "high_frequency", "decoder_parameters")}
+                            for k, o in outcome.items()}, truth, args.epochs),
+        "results": {k: {key: o[key] for key in ("bce", "mse", "high_frequency", "decoder_parameters", "parameters")}
+                    for k, o in outcome.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -17,7 +17,9 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import (
+from keras import layers
+
+from experiments.common import (
     FASHION_CLASSES,
     MODELS,
     EveryEpoch,
@@ -29,7 +31,6 @@ from common import (
     save,
     write_metrics,
 )
-from keras import layers
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # as the conv autoencoder, so that latent_space.py compares like with like
@@ -39,24 +40,6 @@ FILTERS = (16, 32)  # of the two encoder convolutions (the decoder mirrors them)
 LEARNING_RATE = 1e-3
 BATCH_SIZE = 64
 SHOW = 8
-
-args = arguments(__doc__, epochs=10)
-x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
-
-# ---- model -------------------------------------------------------------------------------------
-image = keras.Input(shape=(28, 28, 1), name="image")
-h = layers.Conv2D(FILTERS[0], 3, strides=2, padding="same", activation="relu", name="conv1")(image)
-h = layers.Conv2D(FILTERS[1], 3, strides=2, padding="same", activation="relu", name="conv2")(h)
-h = layers.Flatten()(h)
-z_mean = layers.Dense(EMBEDDING, name="z_mean")(h)
-z_log_sd = layers.Dense(EMBEDDING, name="z_log_sd")(h)
-encoder = keras.Model(image, [z_mean, z_log_sd], name="vae_encoder")
-
-code = keras.Input(shape=(EMBEDDING,), name="code")
-h = layers.Reshape((7, 7, FILTERS[1]))(layers.Dense(7 * 7 * FILTERS[1], activation="relu")(code))
-for filters in FILTERS[::-1]:  # mirrored
-    h = layers.Conv2D(filters, 3, padding="same", activation="relu")(layers.UpSampling2D(2)(h))
-decoder = keras.Model(code, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h), name="vae_decoder")
 
 
 class ConvVAE(keras.Model):
@@ -97,41 +80,6 @@ class ConvVAE(keras.Model):
         return reconstruction + kl
 
 
-# ---- training ----------------------------------------------------------------------------------
-shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
-vae = ConvVAE(encoder, decoder)
-vae.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), jit_compile=True)  # XLA, off by default on a CPU
-train = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE).prefetch(2)
-test = tf.data.Dataset.from_tensor_slices(x_test).batch(256)
-frames = EveryEpoch(shown, lambda x: decoder.predict(encoder.predict(x, verbose=0)[0], verbose=0))
-history = vae.fit(train, epochs=args.epochs, validation_data=test, callbacks=[frames], verbose=2).history
-result = vae.evaluate(test, verbose=0, return_dict=True)
-os.makedirs(MODELS, exist_ok=True)
-encoder.save(os.path.join(MODELS, "conv_vae_encoder.keras"))
-decoder.save(os.path.join(MODELS, "conv_vae_decoder.keras"))
-print(f"test: reconstruction {result['reconstruction']:.1f} nats per image, KL {result['kl']:.1f}")
-
-# ---- charts and metrics ------------------------------------------------------------------------
-epochs_file = epoch_grid(shown, {"VAE": frames.frames}, FASHION_CLASSES[:SHOW],
-                         "Conv VAE: test images and their decoded means after some of the epochs", "conv_vae_epochs")
-figure, axes = plt.subplots(1, 3, figsize=(12, 3.4))
-for ax, key in zip(axes, ("loss", "reconstruction", "kl")):
-    epochs = np.arange(1, len(history[key]) + 1)  # numbered as the text numbers them
-    ax.plot(epochs, history[key], label="training")
-    ax.plot(epochs, history[f"val_{key}"], label="test")
-    ax.set(title=key, xlabel="epoch", ylabel="nats per image")
-    epoch_axis(ax)
-    ax.legend()
-loss_file = save(figure, "conv_vae_losses")
-samples = decoder.predict(np.random.normal(size=(16, EMBEDDING)).astype("float32"), verbose=0)
-figure, axes = plt.subplots(2, 8, figsize=(8, 2.2))
-for ax, s in zip(axes.flat, samples):
-    ax.imshow(s[..., 0], cmap="gray_r", vmin=0, vmax=1)
-    ax.axis("off")
-figure.suptitle("Decoded from z ~ N(0, I)")
-sample_file = save(figure, "conv_vae_samples")
-
-
 def reading(test, autoencoder_bce):
     """The reading, from the test terms (nats per image) and the conv autoencoder's per-pixel test BCE
     (None when conv_autoencoder.py has not run in this folder)."""
@@ -155,26 +103,80 @@ def reading(test, autoencoder_bce):
     ]
 
 
-autoencoder = read_metrics("conv_autoencoder")  # run before this one in the report build, when it ran
-autoencoder_bce = autoencoder["results"]["UpSampling2D"]["bce"] if autoencoder else None
-test_terms = {k: float(v) for k, v in result.items()}
-write_metrics("conv_vae", {
-    "title": "Convolutional VAE on Fashion-MNIST",
-    "question": "What does the variational bottleneck change against the plain conv autoencoder?",
-    "setup": f"Set-up: the conv autoencoder's network (convolutions {FILTERS[0]} and {FILTERS[1]} filters, "
-             f"stride 2, both ways) with a {EMBEDDING}-number Gaussian code (mean and log sd); loss: binary "
-             f"cross-entropy summed over the pixels plus KL to N(0, I), weight 1 (the ELBO); Adam {LEARNING_RATE:g}, "
-             f"batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST images, one run.",
-    "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
-                 "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
-    "table": {"columns": ["test ELBO loss (nats/image)", "reconstruction (nats/image)", "KL (nats/image)",
-                          "per-pixel reconstruction BCE"],
-              "rows": [[f"{result['loss']:.1f}", f"{result['reconstruction']:.1f}", f"{result['kl']:.1f}",
-                        f"{result['reconstruction'] / 784:.4f}"]]},
-    "figures": [{"file": epochs_file,
-                 "caption": "Decoded means of the same test images after the epochs named on the left."},
-                {"file": loss_file, "caption": "The loss and its two terms per epoch."},
-                {"file": sample_file, "caption": "Decoded from 16 codes drawn from the prior N(0, I)."}],
-    "reading": reading(test_terms, autoencoder_bce),
-    "test": test_terms,
-})
+def main():
+    args = arguments(__doc__, epochs=10)
+    x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
+    # ---- model -------------------------------------------------------------------------------------
+    image = keras.Input(shape=(28, 28, 1), name="image")
+    h = layers.Conv2D(FILTERS[0], 3, strides=2, padding="same", activation="relu", name="conv1")(image)
+    h = layers.Conv2D(FILTERS[1], 3, strides=2, padding="same", activation="relu", name="conv2")(h)
+    h = layers.Flatten()(h)
+    z_mean = layers.Dense(EMBEDDING, name="z_mean")(h)
+    z_log_sd = layers.Dense(EMBEDDING, name="z_log_sd")(h)
+    encoder = keras.Model(image, [z_mean, z_log_sd], name="vae_encoder")
+    code = keras.Input(shape=(EMBEDDING,), name="code")
+    h = layers.Reshape((7, 7, FILTERS[1]))(layers.Dense(7 * 7 * FILTERS[1], activation="relu")(code))
+    for filters in FILTERS[::-1]:  # mirrored
+        h = layers.Conv2D(filters, 3, padding="same", activation="relu")(layers.UpSampling2D(2)(h))
+    decoder = keras.Model(code, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h), name="vae_decoder")
+    # ---- training ----------------------------------------------------------------------------------
+    shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
+    vae = ConvVAE(encoder, decoder)
+    vae.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), jit_compile=True)  # XLA, off by default on a CPU
+    train = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE).prefetch(2)
+    test = tf.data.Dataset.from_tensor_slices(x_test).batch(256)
+    frames = EveryEpoch(shown, lambda x: decoder.predict(encoder.predict(x, verbose=0)[0], verbose=0))
+    history = vae.fit(train, epochs=args.epochs, validation_data=test, callbacks=[frames], verbose=2).history
+    result = vae.evaluate(test, verbose=0, return_dict=True)
+    os.makedirs(MODELS, exist_ok=True)
+    encoder.save(os.path.join(MODELS, "conv_vae_encoder.keras"))
+    decoder.save(os.path.join(MODELS, "conv_vae_decoder.keras"))
+    print(f"test: reconstruction {result['reconstruction']:.1f} nats per image, KL {result['kl']:.1f}")
+    # ---- charts and metrics ------------------------------------------------------------------------
+    epochs_file = epoch_grid(shown, {"VAE": frames.frames}, FASHION_CLASSES[:SHOW],
+                             "Conv VAE: test images and their decoded means after some of the epochs",
+                             "conv_vae_epochs")
+    figure, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    for ax, key in zip(axes, ("loss", "reconstruction", "kl")):
+        epochs = np.arange(1, len(history[key]) + 1)  # numbered as the text numbers them
+        ax.plot(epochs, history[key], label="training")
+        ax.plot(epochs, history[f"val_{key}"], label="test")
+        ax.set(title=key, xlabel="epoch", ylabel="nats per image")
+        epoch_axis(ax)
+        ax.legend()
+    loss_file = save(figure, "conv_vae_losses")
+    samples = decoder.predict(np.random.normal(size=(16, EMBEDDING)).astype("float32"), verbose=0)
+    figure, axes = plt.subplots(2, 8, figsize=(8, 2.2))
+    for ax, s in zip(axes.flat, samples):
+        ax.imshow(s[..., 0], cmap="gray_r", vmin=0, vmax=1)
+        ax.axis("off")
+    figure.suptitle("Decoded from z ~ N(0, I)")
+    sample_file = save(figure, "conv_vae_samples")
+    autoencoder = read_metrics("conv_autoencoder")  # run before this one in the report build, when it ran
+    autoencoder_bce = autoencoder["results"]["UpSampling2D"]["bce"] if autoencoder else None
+    test_terms = {k: float(v) for k, v in result.items()}
+    write_metrics("conv_vae", {
+        "title": "Convolutional VAE on Fashion-MNIST",
+        "question": "What does the variational bottleneck change against the plain conv autoencoder?",
+        "setup": f"Set-up: the conv autoencoder's network (convolutions {FILTERS[0]} and {FILTERS[1]} filters, "
+                 f"stride 2, both ways) with a {EMBEDDING}-number Gaussian code (mean and log sd); loss: binary "
+                 "cross-entropy summed over the pixels plus KL to N(0, I), weight 1 (the ELBO); "
+                 f"Adam {LEARNING_RATE:g}, "
+                 f"batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST images, one run.",
+        "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
+                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
+        "table": {"columns": ["test ELBO loss (nats/image)", "reconstruction (nats/image)", "KL (nats/image)",
+                              "per-pixel reconstruction BCE"],
+                  "rows": [[f"{result['loss']:.1f}", f"{result['reconstruction']:.1f}", f"{result['kl']:.1f}",
+                            f"{result['reconstruction'] / 784:.4f}"]]},
+        "figures": [{"file": epochs_file,
+                     "caption": "Decoded means of the same test images after the epochs named on the left."},
+                    {"file": loss_file, "caption": "The loss and its two terms per epoch."},
+                    {"file": sample_file, "caption": "Decoded from 16 codes drawn from the prior N(0, I)."}],
+        "reading": reading(test_terms, autoencoder_bce),
+        "test": test_terms,
+    })
+
+
+if __name__ == "__main__":
+    main()

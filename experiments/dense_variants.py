@@ -26,11 +26,16 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 import tensorflow as tf
-from common import arguments, image_rows, kit_bitmaps, mean_sd, pixel_accuracy, plural, write_metrics
 from keras import layers
 
-# ---- settings --------------------------------------------------------------------------------
-HIDDEN, CODE = 128, 32  # the exercise's 784-128-32-128-784
+from experiments.common import (
+    arguments,
+    image_rows,
+    kit_bitmaps,
+    write_metrics,
+)
+from kit.stats import mean_sd, pixel_accuracy, plural
+
 LEARNING_RATE = 0.01  # the exercise's; high for Adam, it makes the loss curves jumpy
 TUNED_STEPS = (1e-3, 3e-3, 1e-2, 3e-2)  # Adam steps tried for the tuned rows: 50 epochs are only 700 steps
 BATCH_SIZE = 256  # the exercise's
@@ -39,10 +44,7 @@ RHO = 0.01  # sparse: target mean activation of each code unit
 SPARSITY_WEIGHT = 0.1  # sparse: weight of the KL penalty beside the per-pixel MSE
 ACTIVE = 0.1  # a code unit counts as active on an image when its output exceeds this
 
-args = arguments(__doc__, epochs=50, runs=3)
-x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
-PIXELS = x_train.shape[1]
-SIDE = int(round(PIXELS**0.5))
+HIDDEN, CODE = 128, 32  # the exercise's 784-128-32-128-784
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -63,16 +65,16 @@ class KLSparsity(keras.regularizers.Regularizer):
         return {"rho": self.rho, "weight": self.weight}
 
 
-def build(sparse, tuned, step):
+def build(sparse, tuned, step, pixels):
     """784-128-32-128-784: the seed's (sigmoid everywhere, MSE) or tuned (ReLU hidden layers, binary
     cross-entropy), with Adam at `step`. The code layer is named `code` and is sigmoid in both."""
     hidden = "relu" if tuned else "sigmoid"
-    image = keras.Input(shape=(PIXELS,))
+    image = keras.Input(shape=(pixels,))
     h = layers.Dense(HIDDEN, activation=hidden)(image)
     code = layers.Dense(CODE, activation="sigmoid", name="code",
                         activity_regularizer=KLSparsity() if sparse else None)(h)
     h = layers.Dense(HIDDEN, activation=hidden)(code)
-    output = layers.Dense(PIXELS, activation="sigmoid")(h)
+    output = layers.Dense(pixels, activation="sigmoid")(h)
     model = keras.Model(image, output)
     model.compile(keras.optimizers.Adam(step), "binary_crossentropy" if tuned else "mse")
     return model
@@ -98,29 +100,39 @@ class SetUp:
 
 
 SET_UPS = [SetUp(variant, tuned) for variant in VARIANTS for tuned in (False, True)]
-results = {s.name: [] for s in SET_UPS}
-checkpoints = tempfile.mkdtemp(prefix="dense_variants_")
-x_test_noisy = noisy(x_test)
 
 
-def train(set_up, step, run):
+@dataclass(frozen=True)
+class Training:
+    """What every run trains and is scored on: the images, the epochs, and where checkpoints go."""
+
+    x_train: np.ndarray
+    x_val: np.ndarray
+    x_test: np.ndarray
+    x_test_noisy: np.ndarray  # the denoising rows' test inputs: one draw of noise for all runs
+    epochs: int
+    checkpoints: str
+
+
+def train(set_up, step, run, data):
     """Train one set-up's network at Adam `step`: its test numbers, from the best-on-validation checkpoint
     reloaded, and that best validation loss."""
     variant = set_up.variant
-    model = build(sparse=variant == "sparse", tuned=set_up.tuned, step=step)
-    path = os.path.join(checkpoints, f"{set_up.name}-{run}-{step:g}.keras")
+    x_train, x_val, x_test, epochs = data.x_train, data.x_val, data.x_test, data.epochs
+    model = build(sparse=variant == "sparse", tuned=set_up.tuned, step=step, pixels=x_train.shape[1])
+    path = os.path.join(data.checkpoints, f"{set_up.name}-{run}-{step:g}.keras")
     save_best = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)
     if variant == "denoising":
         # Fresh noise every epoch: a tf.data map draws it per batch.
         batches = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE)
                    .map(lambda b: (tf.clip_by_value(b + tf.random.normal(tf.shape(b), 0, NOISE_SD), 0, 1), b)))
-        history = model.fit(batches, epochs=args.epochs, validation_data=(noisy(x_val), x_val),
+        history = model.fit(batches, epochs=epochs, validation_data=(noisy(x_val), x_val),
                             callbacks=[save_best], verbose=0)
     else:
-        history = model.fit(x_train, x_train, batch_size=BATCH_SIZE, epochs=args.epochs,
+        history = model.fit(x_train, x_train, batch_size=BATCH_SIZE, epochs=epochs,
                             validation_data=(x_val, x_val), callbacks=[save_best], verbose=0)
     best = keras.models.load_model(path)  # inference from the reloaded checkpoint
-    rebuilt = best.predict(x_test_noisy if variant == "denoising" else x_test, verbose=0)
+    rebuilt = best.predict(data.x_test_noisy if variant == "denoising" else x_test, verbose=0)
     codes = keras.Model(best.inputs, best.get_layer("code").output).predict(x_test, verbose=0)
     outcome = {"mse": float(np.mean((rebuilt - x_test) ** 2)), "pixel_accuracy": pixel_accuracy(rebuilt, x_test),
                "mean_activation": float(codes.mean()),
@@ -128,33 +140,6 @@ def train(set_up, step, run):
     print(f"run {run + 1} {set_up.name}, Adam {step:g}: test MSE {outcome['mse']:.4f}, pixels "
           f"{outcome['pixel_accuracy']:.2%}, mean code activation {outcome['mean_activation']:.3f}")
     return outcome, min(history.history["val_loss"])
-
-
-chosen = {s.name: LEARNING_RATE for s in SET_UPS if not s.tuned}  # the seed's step
-for run in range(args.runs):
-    for set_up in SET_UPS:
-        if set_up.name in chosen:
-            results[set_up.name].append(train(set_up, chosen[set_up.name], run)[0])
-        else:  # a tuned set-up's first run: every step, the one with the lowest validation loss kept
-            tried = {step: train(set_up, step, run) for step in TUNED_STEPS}
-            chosen[set_up.name] = min(TUNED_STEPS, key=lambda step: tried[step][1])
-            results[set_up.name].append(tried[chosen[set_up.name]][0])
-
-# ---- charts and metrics ------------------------------------------------------------------------
-first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]  # one test image per digit
-figures = [
-    {"file": image_rows([x_test[first]] + [results[row][0]["rebuilt"][first] for row in
-                                           ("compression", "compression, tuned", "sparse", "sparse, tuned")],
-                        ["original", "compression", "tuned", "sparse", "tuned"], SIDE,
-                        "Test images and their reconstructions", "dense_variants_reconstructions"),
-     "caption": "Compression and sparse autoencoders, the seed's recipe and the tuned one: test originals "
-                "(top) and reconstructions."},
-    {"file": image_rows([x_test_noisy[first], results["denoising"][0]["rebuilt"][first],
-                         results["denoising, tuned"][0]["rebuilt"][first], x_test[first]],
-                        ["noisy input", "denoised", "tuned", "clean"], SIDE,
-                        "Denoising: noisy input, reconstructions, clean image", "dense_variants_denoising"),
-     "caption": f"Denoising autoencoders on test images with N(0, {NOISE_SD}) noise added."},
-]
 
 
 def reading(means, chosen, runs, epochs, code_units, active, rho, steps):
@@ -197,28 +182,64 @@ def reading(means, chosen, runs, epochs, code_units, active, rho, steps):
     return [first, " ".join(sparse_paragraph), tuned]
 
 
-rows = [[name, mean_sd([r["mse"] for r in rs], scale=1, digits=4), mean_sd([r["pixel_accuracy"] for r in rs]),
-         mean_sd([r["mean_activation"] for r in rs], scale=1, digits=3),
-         mean_sd([r["active_units_per_image"] for r in rs], scale=1, digits=1)] for name, rs in results.items()]
-means = {name: {key: float(np.mean([r[key] for r in rs]))
-                for key in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
-         for name, rs in results.items()}
-write_metrics("dense_variants", {
-    "title": "Dense autoencoders: compression, denoising, sparse",
-    "question": "What do a bottleneck, input noise and a sparsity penalty each do to one network, and how much "
-                "of the seed's result is its recipe?",
-    "setup": f"Set-up: 784-{HIDDEN}-{CODE}-{HIDDEN}-784 on the kit's {len(x_train):,} training bitmaps; the seed's "
-             f"recipe (sigmoid everywhere, MSE, Adam {LEARNING_RATE:g}) and a tuned one (ReLU hidden layers, "
-             "binary cross-entropy, Adam step chosen on validation); denoising: N(0, "
-             f"{NOISE_SD}) noise clipped to [0, 1]; sparse: KL penalty to rho = {RHO}, weight {SPARSITY_WEIGHT}; "
-             f"batches of {BATCH_SIZE}, {args.epochs} epochs, best epoch on validation, {plural(args.runs, 'run')}.",
-    "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "learning_rate": LEARNING_RATE,
-                 "tuned_steps": TUNED_STEPS, "chosen_steps": chosen, "batch_size": BATCH_SIZE, "noise_sd": NOISE_SD,
-                 "rho": RHO, "sparsity_weight": SPARSITY_WEIGHT},
-    "table": {"columns": ["variant", "test MSE", "test pixel accuracy %", "mean code activation",
-                          f"code units > {ACTIVE} per image"], "rows": rows},
-    "figures": figures,
-    "reading": reading(means, chosen, args.runs, args.epochs, CODE, ACTIVE, RHO, TUNED_STEPS),
-    "results": {row: [{k: r[k] for k in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
-                      for r in rs] for row, rs in results.items()},
-})
+def main():
+    args = arguments(__doc__, epochs=50, runs=3)
+    x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
+    side = int(round(x_train.shape[1] ** 0.5))
+    x_test_noisy = noisy(x_test)
+    data = Training(x_train, x_val, x_test, x_test_noisy, args.epochs, tempfile.mkdtemp(prefix="dense_variants_"))
+    results = {s.name: [] for s in SET_UPS}
+    chosen = {s.name: LEARNING_RATE for s in SET_UPS if not s.tuned}  # the seed's step
+    for run in range(args.runs):
+        for set_up in SET_UPS:
+            if set_up.name in chosen:
+                results[set_up.name].append(train(set_up, chosen[set_up.name], run, data)[0])
+            else:  # a tuned set-up's first run: every step, the one with the lowest validation loss kept
+                tried = {step: train(set_up, step, run, data) for step in TUNED_STEPS}
+                chosen[set_up.name] = min(TUNED_STEPS, key=lambda step: tried[step][1])
+                results[set_up.name].append(tried[chosen[set_up.name]][0])
+    # ---- charts and metrics ------------------------------------------------------------------------
+    first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]  # one test image per digit
+    figures = [
+        {"file": image_rows([x_test[first]] + [results[row][0]["rebuilt"][first] for row in
+                                               ("compression", "compression, tuned", "sparse", "sparse, tuned")],
+                            ["original", "compression", "tuned", "sparse", "tuned"], side,
+                            "Test images and their reconstructions", "dense_variants_reconstructions"),
+         "caption": "Compression and sparse autoencoders, the seed's recipe and the tuned one: test originals "
+                    "(top) and reconstructions."},
+        {"file": image_rows([x_test_noisy[first], results["denoising"][0]["rebuilt"][first],
+                             results["denoising, tuned"][0]["rebuilt"][first], x_test[first]],
+                            ["noisy input", "denoised", "tuned", "clean"], side,
+                            "Denoising: noisy input, reconstructions, clean image", "dense_variants_denoising"),
+         "caption": f"Denoising autoencoders on test images with N(0, {NOISE_SD}) noise added."},
+    ]
+    rows = [[name, mean_sd([r["mse"] for r in rs], scale=1, digits=4), mean_sd([r["pixel_accuracy"] for r in rs]),
+             mean_sd([r["mean_activation"] for r in rs], scale=1, digits=3),
+             mean_sd([r["active_units_per_image"] for r in rs], scale=1, digits=1)] for name, rs in results.items()]
+    means = {name: {key: float(np.mean([r[key] for r in rs]))
+                    for key in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
+             for name, rs in results.items()}
+    write_metrics("dense_variants", {
+        "title": "Dense autoencoders: compression, denoising, sparse",
+        "question": "What do a bottleneck, input noise and a sparsity penalty each do to one network, and how much "
+                    "of the seed's result is its recipe?",
+        "setup": f"Set-up: 784-{HIDDEN}-{CODE}-{HIDDEN}-784 on the kit's {len(x_train):,} training bitmaps; the seed's "
+                 f"recipe (sigmoid everywhere, MSE, Adam {LEARNING_RATE:g}) and a tuned one (ReLU hidden layers, "
+                 "binary cross-entropy, Adam step chosen on validation); denoising: N(0, "
+                 f"{NOISE_SD}) noise clipped to [0, 1]; sparse: KL penalty to rho = {RHO}, weight {SPARSITY_WEIGHT}; "
+                 f"batches of {BATCH_SIZE}, {args.epochs} epochs, best epoch on validation, "
+                 f"{plural(args.runs, 'run')}.",
+        "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick, "learning_rate": LEARNING_RATE,
+                     "tuned_steps": TUNED_STEPS, "chosen_steps": chosen, "batch_size": BATCH_SIZE, "noise_sd": NOISE_SD,
+                     "rho": RHO, "sparsity_weight": SPARSITY_WEIGHT},
+        "table": {"columns": ["variant", "test MSE", "test pixel accuracy %", "mean code activation",
+                              f"code units > {ACTIVE} per image"], "rows": rows},
+        "figures": figures,
+        "reading": reading(means, chosen, args.runs, args.epochs, CODE, ACTIVE, RHO, TUNED_STEPS),
+        "results": {row: [{k: r[k] for k in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
+                          for r in rs] for row, rs in results.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()

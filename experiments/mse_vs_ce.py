@@ -14,11 +14,22 @@ scratch with each loss:
 Every set-up is reported. Writes figures/mse_vs_ce_*.png and figures/mse_vs_ce_metrics.json.
 """
 
+from dataclasses import dataclass
+
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from common import arguments, epoch_axis, image_rows, kit_bitmaps, pixel_accuracy, save, write_metrics
 from keras import layers
+
+from experiments.common import (
+    arguments,
+    epoch_axis,
+    image_rows,
+    kit_bitmaps,
+    save,
+    write_metrics,
+)
+from kit.stats import pixel_accuracy
 
 # ---- settings --------------------------------------------------------------------------------
 HIDDEN = (256, 128)  # the seed's encoder; the decoder mirrors it
@@ -31,33 +42,26 @@ ADAM_STEP = 1e-3  # Adam's default
 EARLY = 20  # iterations (batches) after which the first snapshot is taken
 LOSSES = {"MSE": "mse", "cross-entropy": "binary_crossentropy"}
 
-args = arguments(__doc__, epochs=20)
-x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
-PIXELS = x_train.shape[1]
-SIDE = int(round(PIXELS**0.5))
-first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]
-early_at = min(EARLY, args.epochs * int(np.ceil(len(x_train) / BATCH_SIZE)))  # --quick has fewer
-
 
 class Snapshot(keras.callbacks.Callback):
     """Keep the reconstructions of a few test images after `early_at` training iterations."""
 
-    def __init__(self, images):
+    def __init__(self, images, early_at):
         super().__init__()
-        self.images, self.seen, self.early = images, 0, None
+        self.images, self.early_at, self.seen, self.early = images, early_at, 0, None
 
     def on_train_batch_end(self, batch, logs=None):
         self.seen += 1
-        if self.seen == early_at:
+        if self.seen == self.early_at:
             self.early = self.model.predict(self.images, verbose=0)
 
 
-def build(loss, optimizer, init_sd):
+def build(loss, optimizer, init_sd, pixels):
     """784-256-128-256-784, sigmoid everywhere, weights and biases from N(0, init_sd)."""
     init = keras.initializers.RandomNormal(stddev=init_sd)
-    image = keras.Input(shape=(PIXELS,))
+    image = keras.Input(shape=(pixels,))
     h = image
-    for units in (*HIDDEN, *HIDDEN[-2::-1], PIXELS):
+    for units in (*HIDDEN, *HIDDEN[-2::-1], pixels):
         h = layers.Dense(units, activation="sigmoid", kernel_initializer=init, bias_initializer=init)(h)
     model = keras.Model(image, h)
     # BinaryAccuracy at 0.5 is the share of pixels equal after rounding: the kit's pixel accuracy.
@@ -65,55 +69,30 @@ def build(loss, optimizer, init_sd):
     return model
 
 
-def train(loss, optimizer, init_sd):
+@dataclass(frozen=True)
+class Training:
+    """What every network trains and is scored on."""
+
+    x_train: np.ndarray
+    x_val: np.ndarray
+    x_test: np.ndarray
+    shown: np.ndarray  # the test images whose reconstructions are drawn
+    epochs: int
+    early_at: int  # iterations after which the early snapshot is taken
+
+
+def train(loss, optimizer, init_sd, data):
     """Train one network from scratch; its per-epoch validation accuracy, snapshots and test accuracy."""
-    model = build(LOSSES[loss], optimizer, init_sd)
-    snapshot = Snapshot(x_test[first])
-    history = model.fit(x_train, x_train, batch_size=BATCH_SIZE, epochs=args.epochs,
-                        validation_data=(x_val, x_val), callbacks=[snapshot], verbose=0).history
+    model = build(LOSSES[loss], optimizer, init_sd, data.x_train.shape[1])
+    snapshot = Snapshot(data.shown, data.early_at)
+    history = model.fit(data.x_train, data.x_train, batch_size=BATCH_SIZE, epochs=data.epochs,
+                        validation_data=(data.x_val, data.x_val), callbacks=[snapshot], verbose=0).history
     outcome = {"val_pixels": history["val_pixels"], "early": snapshot.early,
-               "final": model.predict(x_test[first], verbose=0),
-               "test": pixel_accuracy(model.predict(x_test, verbose=0), x_test)}
+               "final": model.predict(data.shown, verbose=0),
+               "test": pixel_accuracy(model.predict(data.x_test, verbose=0), data.x_test)}
     print(f"{loss}, {type(optimizer).__name__} step {float(optimizer.learning_rate):g}, N(0, {init_sd}): "
           f"validation {outcome['val_pixels'][-1]:.2%}, test {outcome['test']:.2%}")
     return outcome
-
-
-# ---- 1. plain SGD, each loss at the step its validation accuracy prefers --------------------------
-sweep = {(loss, step): train(loss, keras.optimizers.SGD(step), INIT_SD) for loss in LOSSES for step in SGD_STEPS}
-chosen = {loss: max(SGD_STEPS, key=lambda step: sweep[loss, step]["val_pixels"][-1]) for loss in LOSSES}
-sgd = {loss: sweep[loss, chosen[loss]] for loss in LOSSES}
-# ---- 2. plain SGD from saturated sigmoids; 3. Adam ------------------------------------------------
-saturated = {loss: train(loss, keras.optimizers.SGD(chosen[loss]), SATURATED_SD) for loss in LOSSES}
-adam = {loss: train(loss, keras.optimizers.Adam(ADAM_STEP), INIT_SD) for loss in LOSSES}
-
-# ---- charts and metrics ------------------------------------------------------------------------
-grid = image_rows(
-    [x_test[first], sgd["MSE"]["early"], sgd["cross-entropy"]["early"], sgd["MSE"]["final"],
-     sgd["cross-entropy"]["final"]],
-    ["original", f"MSE, {early_at} it.", f"CE, {early_at} it.", "MSE, end", "CE, end"], SIDE,
-    f"Plain SGD: reconstructions after {early_at} iterations and after {args.epochs} epochs",
-    "mse_vs_ce_reconstructions")
-figure, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
-panels = ((f"SGD, N(0, {INIT_SD}) weights", sgd), (f"SGD, N(0, {SATURATED_SD}) weights", saturated),
-          (f"Adam {ADAM_STEP:g}, N(0, {INIT_SD}) weights", adam))
-for ax, (title, outcomes) in zip(axes, panels):
-    for loss, o in outcomes.items():
-        ax.plot(np.arange(1, args.epochs + 1), 100 * np.array(o["val_pixels"]), label=loss)
-    ax.set(title=title, xlabel="epoch")
-    epoch_axis(ax)
-    ax.legend()
-axes[0].set_ylabel("validation pixel accuracy %")
-curves = save(figure, "mse_vs_ce_curves")
-
-rows = [[f"SGD, step {step:g}", f"N(0, {INIT_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
-         f"{100 * o['test']:.2f}" + (" (chosen)" if chosen[loss] == step else "")]
-        for (loss, step), o in sweep.items()]
-rows += [[f"SGD, step {chosen[loss]:g}", f"N(0, {SATURATED_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
-          f"{100 * o['test']:.2f}"] for loss, o in saturated.items()]
-rows += [[f"Adam, step {ADAM_STEP:g}", f"N(0, {INIT_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
-          f"{100 * o['test']:.2f}"] for loss, o in adam.items()]
-mean_image = pixel_accuracy(np.tile(x_train.mean(axis=0), (len(x_test), 1)), x_test)
 
 
 def reading(sgd, saturated, adam, chosen, steps, mean_image, init_sd, saturated_sd, adam_step):
@@ -168,24 +147,70 @@ def reading(sgd, saturated, adam, chosen, steps, mean_image, init_sd, saturated_
     ]
 
 
-write_metrics("mse_vs_ce", {
-    "title": "Mean squared error vs cross-entropy for a sigmoid output",
-    "question": "Why do autoencoders with sigmoid outputs train with binary cross-entropy?",
-    "setup": f"Set-up: 784-{HIDDEN[0]}-{HIDDEN[1]}-{HIDDEN[0]}-784, sigmoid on every layer, on the kit's "
-             f"{len(x_train):,} training bitmaps; plain SGD in batches of {BATCH_SIZE} (steps "
-             + ", ".join(f"{step:g}" for step in SGD_STEPS) + f", each loss's best on validation) from N(0, {INIT_SD}) "
-             f"and N(0, {SATURATED_SD}) weights, and Adam {ADAM_STEP:g}; {args.epochs} epochs, one run per set-up.",
-    "settings": {"epochs": args.epochs, "quick": args.quick, "batch_size": BATCH_SIZE, "init_sd": INIT_SD,
-                 "saturated_sd": SATURATED_SD, "sgd_steps": SGD_STEPS, "chosen_steps": chosen,
-                 "adam_step": ADAM_STEP},
-    "table": {"columns": ["optimiser", "initial weights", "loss", "validation pixel accuracy %",
-                          "test pixel accuracy %"], "rows": rows},
-    "figures": [{"file": grid, "caption": "Test digits and the SGD-trained networks' reconstructions, early and "
-                                          "at the end (each loss at its chosen step)."},
-                {"file": curves, "caption": "Validation pixel accuracy per epoch: plain SGD from small and from "
-                                            "wide initial weights, and Adam."}],
-    "reading": reading(sgd, saturated, adam, chosen, SGD_STEPS, mean_image, INIT_SD, SATURATED_SD, ADAM_STEP),
-    "results": {"chosen_steps": chosen, "mean_image": mean_image,
-                **{name: {loss: {"test": o["test"], "val_pixels": o["val_pixels"]} for loss, o in outcomes.items()}
-                   for name, outcomes in (("sgd", sgd), ("saturated", saturated), ("adam", adam))}},
-})
+def main():
+    args = arguments(__doc__, epochs=20)
+    x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
+    side = int(round(x_train.shape[1] ** 0.5))
+    first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]
+    early_at = min(EARLY, args.epochs * int(np.ceil(len(x_train) / BATCH_SIZE)))  # --quick has fewer
+    data = Training(x_train, x_val, x_test, x_test[first], args.epochs, early_at)
+    # ---- 1. plain SGD, each loss at the step its validation accuracy prefers --------------------------
+    sweep = {(loss, step): train(loss, keras.optimizers.SGD(step), INIT_SD, data)
+             for loss in LOSSES for step in SGD_STEPS}
+    chosen = {loss: max(SGD_STEPS, key=lambda step: sweep[loss, step]["val_pixels"][-1]) for loss in LOSSES}
+    sgd = {loss: sweep[loss, chosen[loss]] for loss in LOSSES}
+    # ---- 2. plain SGD from saturated sigmoids; 3. Adam ------------------------------------------------
+    saturated = {loss: train(loss, keras.optimizers.SGD(chosen[loss]), SATURATED_SD, data) for loss in LOSSES}
+    adam = {loss: train(loss, keras.optimizers.Adam(ADAM_STEP), INIT_SD, data) for loss in LOSSES}
+    # ---- charts and metrics ------------------------------------------------------------------------
+    grid = image_rows(
+        [x_test[first], sgd["MSE"]["early"], sgd["cross-entropy"]["early"], sgd["MSE"]["final"],
+         sgd["cross-entropy"]["final"]],
+        ["original", f"MSE, {early_at} it.", f"CE, {early_at} it.", "MSE, end", "CE, end"], side,
+        f"Plain SGD: reconstructions after {early_at} iterations and after {args.epochs} epochs",
+        "mse_vs_ce_reconstructions")
+    figure, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+    panels = ((f"SGD, N(0, {INIT_SD}) weights", sgd), (f"SGD, N(0, {SATURATED_SD}) weights", saturated),
+              (f"Adam {ADAM_STEP:g}, N(0, {INIT_SD}) weights", adam))
+    for ax, (title, outcomes) in zip(axes, panels):
+        for loss, o in outcomes.items():
+            ax.plot(np.arange(1, args.epochs + 1), 100 * np.array(o["val_pixels"]), label=loss)
+        ax.set(title=title, xlabel="epoch")
+        epoch_axis(ax)
+        ax.legend()
+    axes[0].set_ylabel("validation pixel accuracy %")
+    curves = save(figure, "mse_vs_ce_curves")
+    rows = [[f"SGD, step {step:g}", f"N(0, {INIT_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
+             f"{100 * o['test']:.2f}" + (" (chosen)" if chosen[loss] == step else "")]
+            for (loss, step), o in sweep.items()]
+    rows += [[f"SGD, step {chosen[loss]:g}", f"N(0, {SATURATED_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
+              f"{100 * o['test']:.2f}"] for loss, o in saturated.items()]
+    rows += [[f"Adam, step {ADAM_STEP:g}", f"N(0, {INIT_SD})", loss, f"{100 * o['val_pixels'][-1]:.2f}",
+              f"{100 * o['test']:.2f}"] for loss, o in adam.items()]
+    mean_image = pixel_accuracy(np.tile(x_train.mean(axis=0), (len(x_test), 1)), x_test)
+    write_metrics("mse_vs_ce", {
+        "title": "Mean squared error vs cross-entropy for a sigmoid output",
+        "question": "Why do autoencoders with sigmoid outputs train with binary cross-entropy?",
+        "setup": f"Set-up: 784-{HIDDEN[0]}-{HIDDEN[1]}-{HIDDEN[0]}-784, sigmoid on every layer, on the kit's "
+                 f"{len(x_train):,} training bitmaps; plain SGD in batches of {BATCH_SIZE} (steps "
+                 + ", ".join(f"{step:g}" for step in SGD_STEPS) + ", each loss's best on validation) "
+                 f"from N(0, {INIT_SD}) "
+                 f"and N(0, {SATURATED_SD}) weights, and Adam {ADAM_STEP:g}; {args.epochs} epochs, one run per set-up.",
+        "settings": {"epochs": args.epochs, "quick": args.quick, "batch_size": BATCH_SIZE, "init_sd": INIT_SD,
+                     "saturated_sd": SATURATED_SD, "sgd_steps": SGD_STEPS, "chosen_steps": chosen,
+                     "adam_step": ADAM_STEP},
+        "table": {"columns": ["optimiser", "initial weights", "loss", "validation pixel accuracy %",
+                              "test pixel accuracy %"], "rows": rows},
+        "figures": [{"file": grid, "caption": "Test digits and the SGD-trained networks' reconstructions, early and "
+                                              "at the end (each loss at its chosen step)."},
+                    {"file": curves, "caption": "Validation pixel accuracy per epoch: plain SGD from small and from "
+                                                "wide initial weights, and Adam."}],
+        "reading": reading(sgd, saturated, adam, chosen, SGD_STEPS, mean_image, INIT_SD, SATURATED_SD, ADAM_STEP),
+        "results": {"chosen_steps": chosen, "mean_image": mean_image,
+                    **{name: {loss: {"test": o["test"], "val_pixels": o["val_pixels"]} for loss, o in outcomes.items()}
+                       for name, outcomes in (("sgd", sgd), ("saturated", saturated), ("adam", adam))}},
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -37,23 +37,24 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import (
+from keras import layers
+
+from experiments.common import (
+    C_GRID,
+    LABELS_PER_CLASS,
     arguments,
     batches,
     fashion_mnist,
     kit_bitmaps,
     labelled_draw,
     logistic_on,
-    mean_sd,
-    plural,
     save,
     saved_model,
     write_metrics,
 )
-from keras import layers
+from kit.stats import mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
-LABELS_PER_CLASS = 10  # 100 labelled images in all
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
 MAX_EPOCHS = 150  # passes over the 100 images (5 steps each); EarlyStopping ends most runs sooner
 CHECK_EVERY = 5  # passes between validation checks: one Keras epoch is 5 passes (a check each pass cost more
@@ -62,7 +63,6 @@ PATIENCE = 5  # checks (25 passes) without a better validation accuracy before a
 RATE = 1e-3  # Adam step for the softmax and for training from scratch
 BATCH = 20  # labelled images per step: 5 steps a pass over the 100
 FINE_TUNE_RATE = 1e-4  # smaller: the warm-started softmax is already good, the features should move gently
-C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
 MNIST_AE_EPOCHS = 20  # unsupervised pretraining on the 3,600 MNIST training bitmaps
 POOL = 7  # the conv WTA maps are max-pooled in 7x7 blocks: 28x28 -> 4x4
 
@@ -90,40 +90,54 @@ SET_UPS = (
     SetUp("random fully connected", False),
 )
 
-args = arguments(__doc__, epochs=MAX_EPOCHS, runs=5)
-pretrain_epochs = 2 if args.quick else MNIST_AE_EPOCHS
-# --quick still gives the networks 75 steps on their 100 images: 2 passes (10 steps) leave some at chance
-max_epochs, patience = (15, 2) if args.quick else (args.epochs, PATIENCE)
+@dataclass(frozen=True)
+class Budget:
+    """How much training each part gets: full, or --quick for the tests."""
+
+    runs: int  # draws of 100 labels
+    quick: bool
+    pretrain_epochs: int  # the conv autoencoder's on the MNIST bitmaps
+    max_epochs: int  # passes over the 100 labelled images
+    patience: int  # checks without a better validation accuracy
+
+    @classmethod
+    def from_args(cls, args):
+        # --quick still gives the networks 75 steps on their 100 images: 2 passes (10 steps) leave some at chance
+        if args.quick:
+            return cls(args.runs, True, 2, 15, 2)
+        return cls(args.runs, False, MNIST_AE_EPOCHS, args.epochs, PATIENCE)
 
 
 def main():
+    args = arguments(__doc__, epochs=MAX_EPOCHS, runs=5)
+    budget = Budget.from_args(args)
     fx_train, fy_train, fx_test, fy_test = fashion_mnist(args.quick)
     conv_ae = saved_model("conv_ae_encoder")
     pretrained = {"conv AE": conv_ae, "contractive": saved_model("contractive_encoder"),
                   "WTA (fully connected)": saved_model("wta_fc_encoder"), "WTA (conv)": saved_model("wta_conv_encoder")}
     print("Fashion-MNIST")
-    fashion = compare(pretrained, fx_train, fy_train, fx_test, fy_test, flips=True)
+    fashion = compare(pretrained, fx_train, fy_train, fx_test, fy_test, budget, flips=True)
 
     mx_train, my_train, mx_val, my_val, mx_test, my_test = kit_bitmaps(args.quick)
-    mnist_encoder = pretrain_on_bitmaps(conv_ae, as_images(mx_train), as_images(mx_val))
+    mnist_encoder = pretrain_on_bitmaps(conv_ae, as_images(mx_train), as_images(mx_val), budget.pretrain_epochs)
     print("MNIST bitmaps")
-    mnist = compare({"conv AE": mnist_encoder}, as_images(mx_train), my_train, as_images(mx_test), my_test,
+    mnist = compare({"conv AE": mnist_encoder}, as_images(mx_train), my_train, as_images(mx_test), my_test, budget,
                     flips=False, x_val=as_images(mx_val), y_val=my_val)
-    write_results(fashion, mnist, len(fx_train), len(mx_train))
+    write_results(fashion, mnist, len(fx_train), len(mx_train), budget)
 
 
 def as_images(x):
     return x.reshape(-1, 28, 28, 1)
 
 
-def pretrain_on_bitmaps(conv_ae, x_train, x_val):
+def pretrain_on_bitmaps(conv_ae, x_train, x_val, epochs):
     """A fresh copy of the conv autoencoder (same layers, new weights) trained on the MNIST bitmaps; its encoder."""
     encoder = keras.models.clone_model(conv_ae)
     decoder = keras.models.clone_model(saved_model("conv_ae_decoder"))
     image = keras.Input(shape=(28, 28, 1))
     autoencoder = keras.Model(image, decoder(encoder(image)))
     autoencoder.compile(keras.optimizers.Adam(1e-3), "binary_crossentropy")
-    autoencoder.fit(batches(x_train), epochs=pretrain_epochs, validation_data=batches(x_val, shuffle=False),
+    autoencoder.fit(batches(x_train), epochs=epochs, validation_data=batches(x_val, shuffle=False),
                     verbose=0)
     return encoder
 
@@ -146,7 +160,7 @@ def convolutions(encoder):
     return keras.Model(encoder.input, encoder.get_layer("conv2").output)
 
 
-def fit_on_validation(model, data, x_val, y_val, rate, passes):
+def fit_on_validation(model, data, x_val, y_val, rate, passes, patience):
     """Train with Adam at `rate` for up to `passes` over the data, checking validation accuracy every CHECK_EVERY
     passes and keeping the best check's weights (EarlyStopping)."""
     steps = int(np.ceil(LABELS_PER_CLASS * 10 / BATCH))  # per pass
@@ -221,14 +235,14 @@ def augmented(x, y, flips):
             .map(lambda a, b: (augment(a, training=True), b)))
 
 
-def compare(pretrained, x_train, y_train, x_test, y_test, flips, x_val=None, y_val=None):
+def compare(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val=None, y_val=None):
     """Test accuracy of every set-up at hand over the draws: {set-up: [accuracy of each draw]}."""
     maps = feature_maps(pretrained)
     test_features = {name: f(x_test) for name, f in maps.items()}
     plan = networks(pretrained)
     names = [s.name for s in SET_UPS if s.name in maps or any(s.name in (n.name, n.fine_tuned) for n in plan)]
     scores = {name: [] for name in names}
-    for run in range(args.runs):
+    for run in range(budget.runs):
         chosen = labelled_draw(y_train, LABELS_PER_CLASS)  # a new draw each run, the same for every set-up
         if x_val is None:  # Fashion-MNIST: validation images drawn from the other training images
             rest = np.setdiff1d(np.arange(len(y_train)), chosen)
@@ -242,11 +256,12 @@ def compare(pretrained, x_train, y_train, x_test, y_test, flips, x_val=None, y_v
         data = augmented(x, y, flips)
         for n in plan:
             model, copy = softmax_on(n.trunk, n.weights, n.trainable, n.flat)
-            fit_on_validation(model, data, xv, yv, RATE, max_epochs)
+            fit_on_validation(model, data, xv, yv, RATE, budget.max_epochs, budget.patience)
             scores[n.name].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
             if n.fine_tuned:  # warm start: the frozen set-up's trained network, every layer now learning
                 copy.trainable = True
-                fit_on_validation(model, data, xv, yv, FINE_TUNE_RATE, max_epochs // 2)
+                fit_on_validation(model, data, xv, yv, FINE_TUNE_RATE, budget.max_epochs // 2,
+                                  budget.patience)
                 scores[n.fine_tuned].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
         print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2%}" for k, v in scores.items()), flush=True)
     return scores
@@ -321,7 +336,7 @@ def data_size_reading(fashion, mnist):
 
 
 # ---- charts and metrics ----------------------------------------------------------------------------
-def write_results(fashion, mnist, fashion_pool, mnist_pool):
+def write_results(fashion, mnist, fashion_pool, mnist_pool, budget):
     pretrained_names = {s.name for s in SET_UPS if s.pretrained}
     heights = [len(fashion), len(mnist)]
     figure, axes = plt.subplots(2, 1, figsize=(10, 0.45 * sum(heights) + 2.5), layout="constrained",
@@ -330,7 +345,7 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool):
         names = list(scores)[::-1]  # the first set-up on top
         ax.boxplot([np.array(scores[n]) * 100 for n in names], vert=False)
         ax.set_yticks(range(1, len(names) + 1), names)
-        ax.set(title=f"{title}: 100 labels, {plural(args.runs, 'draw')}", xlabel="test accuracy %")
+        ax.set(title=f"{title}: 100 labels, {plural(budget.runs, 'draw')}", xlabel="test accuracy %")
     chart = save(figure, "pretraining_accuracy")
     rows = [[data, name, mean_sd(scores[name]), f"{100 * min(scores[name]):.2f} - {100 * max(scores[name]):.2f}"]
             for data, scores in (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist)) for name in scores]
@@ -339,16 +354,18 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool):
     write_metrics("pretraining", {
         "title": "Unsupervised pretraining with 100 labels",
         "question": "With 100 labelled images, do features learned without labels help, and which ones?",
-        "setup": f"Set-up: {plural(args.runs, 'draw')} of 100 labelled images (10 per class), the same for every "
+        "setup": f"Set-up: {plural(budget.runs, 'draw')} of 100 labelled images (10 per class), the same for every "
                  "set-up in a draw; networks: softmax on the conv AE's two convolutions or on the 1,000-unit dense "
                  f"layer, Adam {RATE:g} (fine-tuning {FINE_TUNE_RATE:g}), batches of {BATCH} shifted (and flipped) "
-                 f"images, up to {max_epochs} passes, the best of checks every {CHECK_EVERY} passes on {VALIDATION:,} "
+                 f"images, up to {budget.max_epochs} passes, the best of checks every {CHECK_EVERY} passes "
+                 f"on {VALIDATION:,} "
                  "labelled validation images; logistic "
                  f"regression: C from {', '.join(f'{c:g}' for c in C_GRID)} on the same validation images; 'raw "
                  "pixels' means logistic regression on the 784 pixel values.",
-        "settings": {"runs": args.runs, "quick": args.quick, "max_epochs": max_epochs, "patience": patience,
+        "settings": {"runs": budget.runs, "quick": budget.quick, "max_epochs": budget.max_epochs,
+                     "patience": budget.patience,
                      "labels_per_class": LABELS_PER_CLASS, "rate": RATE, "fine_tune_rate": FINE_TUNE_RATE,
-                     "c_grid": C_GRID, "mnist_pretrain_epochs": pretrain_epochs},
+                     "c_grid": C_GRID, "mnist_pretrain_epochs": budget.pretrain_epochs},
         "table": {"columns": ["data", "set-up", "test accuracy % (mean \u00b1 sd)", "min - max"], "rows": rows},
         "figures": [{"file": chart, "caption": "Test accuracy of each set-up over the draws (each draw a new random "
                                                "choice of the 100 labelled images, the same for every set-up)."}],

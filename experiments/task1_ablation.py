@@ -21,10 +21,17 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import arguments, epoch_axis, kit_bitmaps, mean_sd, pixel_accuracy, plural, save, write_metrics
 from keras import layers
 
+from experiments.common import (
+    arguments,
+    epoch_axis,
+    kit_bitmaps,
+    save,
+    write_metrics,
+)
 from kit.scripts import definitions_from, setting
+from kit.stats import mean_sd, pixel_accuracy, plural
 
 # ---- settings (task1.py's own, read from its source) ---------------------------------------------
 THOUGHT_VECTOR = setting("task1.py", "THOUGHT_VECTOR")
@@ -32,7 +39,6 @@ BATCH_SIZE = setting("task1.py", "BATCH_SIZE")
 LEARNING_RATE = setting("task1.py", "LEARNING_RATE")
 L2_ENCODER = setting("task1.py", "L2_ENCODER")
 MAX_SHIFT = setting("task1.py", "MAX_SHIFT")
-TiedTranspose = definitions_from("task1.py", ["TiedTranspose"], {"keras": keras, "layers": layers})["TiedTranspose"]
 
 
 @dataclass(frozen=True)
@@ -67,78 +73,60 @@ class Outcome:
     seconds: float  # fit time in this process
     weights: int
 
-args = arguments(__doc__, epochs=setting("task1.py", "EPOCHS"))
-
-# ---- data -------------------------------------------------------------------------------------
-x_train, _, x_val, _, x_test, _ = kit_bitmaps(args.quick)
-PIXELS = x_train.shape[1]
-SIDE = int(round(PIXELS**0.5))
-
 
 # ---- model and training -------------------------------------------------------------------------
-def build(decoder, l2, centring):
-    """One variant's autoencoder, compiled."""
-    image = keras.Input(shape=(PIXELS,))
+def tied_transpose():
+    """task1.py's TiedTranspose layer class, compiled from its source (task1.py stands alone: nothing imports it)."""
+    return definitions_from("task1.py", ["TiedTranspose"], {"keras": keras, "layers": layers})["TiedTranspose"]
+
+
+def build(variant, x_train, epochs):
+    """One variant's autoencoder, compiled, for `epochs` epochs over x_train."""
+    decoder, l2, centring = variant.decoder, variant.l2, variant.centring
+    pixels = x_train.shape[1]
+    image = keras.Input(shape=(pixels,))
     mean = x_train.mean(axis=0)
-    h = layers.Normalization(mean=mean, variance=np.ones(PIXELS))(image) if centring else image
+    h = layers.Normalization(mean=mean, variance=np.ones(pixels))(image) if centring else image
     encoder = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector",
                            kernel_regularizer=keras.regularizers.L2(L2_ENCODER) if l2 else None)
     latent = encoder(h)
     share = np.clip(mean, 1e-3, 1 - 1e-3)
-    bias = np.log(share / (1 - share)) if centring else np.zeros(PIXELS)
+    bias = np.log(share / (1 - share)) if centring else np.zeros(pixels)
     if decoder == "untied":
-        logits = layers.Dense(PIXELS, bias_initializer=keras.initializers.Constant(bias))(latent)
+        logits = layers.Dense(pixels, bias_initializer=keras.initializers.Constant(bias))(latent)
     else:
-        tied = TiedTranspose(encoder, bias)
+        tied = tied_transpose()(encoder, bias)
         logits = tied(latent)
         if decoder == "tied, no gains":  # the gains stay at 1: the plain transpose
             tied.code_gain.trainable = tied.pixel_gain.trainable = False
     model = keras.Model(image, layers.Activation("sigmoid")(logits))
-    steps = args.epochs * int(np.ceil(len(x_train) / BATCH_SIZE))
+    steps = epochs * int(np.ceil(len(x_train) / BATCH_SIZE))
     model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
                   "binary_crossentropy")
     return model
 
 
-def train(variant):
-    """Train one variant from scratch."""
-    model = build(variant.decoder, variant.l2, variant.centring)
-    shift = layers.RandomTranslation(MAX_SHIFT / SIDE, MAX_SHIFT / SIDE, fill_mode="constant",
+def train(variant, x_train, x_val, x_test, epochs):
+    """Train one variant from scratch; score it on its training and test images."""
+    model = build(variant, x_train, epochs)
+    pixels = x_train.shape[1]
+    side = int(round(pixels**0.5))
+    shift = layers.RandomTranslation(MAX_SHIFT / side, MAX_SHIFT / side, fill_mode="constant",
                                      interpolation="nearest")
 
     def pair(batch):
         if variant.shifts:
-            batch = tf.reshape(shift(tf.reshape(batch, (-1, SIDE, SIDE, 1)), training=True), (-1, PIXELS))
+            batch = tf.reshape(shift(tf.reshape(batch, (-1, side, side, 1)), training=True), (-1, pixels))
         return batch, batch
 
     batches = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE)
                .map(pair).prefetch(tf.data.AUTOTUNE))
     start = time.time()
-    history = model.fit(batches, epochs=args.epochs, validation_data=(x_val, x_val), verbose=0)
+    history = model.fit(batches, epochs=epochs, validation_data=(x_val, x_val), verbose=0)
     seconds = time.time() - start
     weights = int(sum(np.prod(w.shape) for w in model.trainable_weights))
     return Outcome(history.history, pixel_accuracy(model.predict(x_train, verbose=0), x_train),
                    pixel_accuracy(model.predict(x_test, verbose=0), x_test), seconds, weights)
-
-
-results = {v.name: [] for v in VARIANTS}
-for run in range(args.runs):
-    for variant in VARIANTS:
-        o = train(variant)
-        results[variant.name].append(o)
-        print(f"run {run + 1}, {variant.name}: train {o.train:.2%}, test {o.test:.2%}, {o.seconds:.0f} s, "
-              f"{o.weights:,} weights")
-
-# ---- charts and metrics --------------------------------------------------------------------------
-figure, ax = plt.subplots(figsize=(8, 4.2))
-for name, runs in results.items():
-    ax.plot(np.arange(1, args.epochs + 1), runs[0].history["val_loss"], label=name)
-ax.set(title="Validation loss of each variant (first run)", xlabel="epoch",
-       ylabel="binary cross-entropy (+ L2)", yscale="log")
-epoch_axis(ax)
-ax.legend()
-curves = save(figure, "task1_ablation_curves")
-
 
 
 def reading(means, weights, runs, epochs):
@@ -168,23 +156,48 @@ def reading(means, weights, runs, epochs):
     ]
 
 
-means = {name: tuple(float(np.mean([getattr(o, key) for o in runs])) for key in ("train", "test", "seconds"))
-         for name, runs in results.items()}
-weights = {name: runs[0].weights for name, runs in results.items()}
-rows = [[name, mean_sd([o.train for o in runs]), mean_sd([o.test for o in runs]), f"{means[name][2]:.0f} s",
-         f"{weights[name]:,}"] for name, runs in results.items()]
-write_metrics("task1_ablation", {
-    "title": "Task 1 ablation: what each ingredient buys",
-    "question": "Which parts of task1.py's design matter, and how much?",
-    "setup": f"Set-up: task1.py's network (784 -> {THOUGHT_VECTOR} tanh -> 784 sigmoid through the transposed "
-             f"matrix), binary cross-entropy, Adam {LEARNING_RATE:g} cosine-decayed, batches of {BATCH_SIZE}, "
-             f"shifts of up to {MAX_SHIFT} pixels, L2 {L2_ENCODER:g}, on the kit's {len(x_train):,} training "
-             f"bitmaps; each variant changes one ingredient; {args.epochs} epochs, {plural(args.runs, 'run')} each.",
-    "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick},
-    "table": {"columns": ["variant", "train pixel accuracy %", "test pixel accuracy %", "fit time", "weights"],
-              "rows": rows},
-    "figures": [{"file": curves, "caption": "Validation loss per epoch for each variant."}],
-    "reading": reading(means, weights, args.runs, args.epochs),
-    "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights} for o in runs]
-                for name, runs in results.items()},
-})
+def main():
+    args = arguments(__doc__, epochs=setting("task1.py", "EPOCHS"))
+    # ---- data -------------------------------------------------------------------------------------
+    x_train, _, x_val, _, x_test, _ = kit_bitmaps(args.quick)
+    results = {v.name: [] for v in VARIANTS}
+    for run in range(args.runs):
+        for variant in VARIANTS:
+            o = train(variant, x_train, x_val, x_test, args.epochs)
+            results[variant.name].append(o)
+            print(f"run {run + 1}, {variant.name}: train {o.train:.2%}, test {o.test:.2%}, {o.seconds:.0f} s, "
+                  f"{o.weights:,} weights")
+    # ---- charts and metrics --------------------------------------------------------------------------
+    figure, ax = plt.subplots(figsize=(8, 4.2))
+    for name, runs in results.items():
+        ax.plot(np.arange(1, args.epochs + 1), runs[0].history["val_loss"], label=name)
+    ax.set(title="Validation loss of each variant (first run)", xlabel="epoch",
+           ylabel="binary cross-entropy (+ L2)", yscale="log")
+    epoch_axis(ax)
+    ax.legend()
+    curves = save(figure, "task1_ablation_curves")
+    means = {name: tuple(float(np.mean([getattr(o, key) for o in runs])) for key in ("train", "test", "seconds"))
+             for name, runs in results.items()}
+    weights = {name: runs[0].weights for name, runs in results.items()}
+    rows = [[name, mean_sd([o.train for o in runs]), mean_sd([o.test for o in runs]), f"{means[name][2]:.0f} s",
+             f"{weights[name]:,}"] for name, runs in results.items()]
+    write_metrics("task1_ablation", {
+        "title": "Task 1 ablation: what each ingredient buys",
+        "question": "Which parts of task1.py's design matter, and how much?",
+        "setup": f"Set-up: task1.py's network (784 -> {THOUGHT_VECTOR} tanh -> 784 sigmoid through the transposed "
+                 f"matrix), binary cross-entropy, Adam {LEARNING_RATE:g} cosine-decayed, batches of {BATCH_SIZE}, "
+                 f"shifts of up to {MAX_SHIFT} pixels, L2 {L2_ENCODER:g}, on the kit's {len(x_train):,} training "
+                 f"bitmaps; each variant changes one ingredient; {args.epochs} epochs, "
+                 f"{plural(args.runs, 'run')} each.",
+        "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick},
+        "table": {"columns": ["variant", "train pixel accuracy %", "test pixel accuracy %", "fit time", "weights"],
+                  "rows": rows},
+        "figures": [{"file": curves, "caption": "Validation loss per epoch for each variant."}],
+        "reading": reading(means, weights, args.runs, args.epochs),
+        "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights} for o in runs]
+                    for name, runs in results.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()

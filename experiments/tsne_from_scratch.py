@@ -20,8 +20,14 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import arguments, kit_bitmaps, save, write_metrics
 from sklearn.manifold import TSNE, trustworthiness
+
+from experiments.common import (
+    arguments,
+    kit_bitmaps,
+    save,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # images to map
@@ -31,16 +37,10 @@ ADAM_RATE = 0.1  # Adam step
 PERPLEXITY = 30.0  # target for the per-point sigma search (and sklearn's)
 NEIGHBOURS = 5  # k of trustworthiness
 
-args = arguments(__doc__, epochs=1000)
-iterations = 60 if args.quick else args.epochs  # --epochs counts optimisation steps here
-n = 300 if args.quick else POINTS
-x_train, y_train, *_ = kit_bitmaps(args.quick)
-x, y = x_train[:n].astype(np.float64), y_train[:n]
-squared = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)  # |x_i - x_j|^2
 
-
-def joint_p(beta):
-    """Symmetric P from conditional Gaussians with precision beta_i = 1 / (2 sigma_i^2) per row."""
+def joint_p(squared, beta):
+    """Symmetric P from conditional Gaussians with precision beta_i = 1 / (2 sigma_i^2) per row, for the
+    squared distances |x_i - x_j|^2."""
     logits = -squared * beta[:, None]
     np.fill_diagonal(logits, -np.inf)
     conditional = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -48,12 +48,13 @@ def joint_p(beta):
     return (conditional + conditional.T) / (2 * len(beta)), conditional
 
 
-def beta_for_perplexity(target, steps=60):
+def beta_for_perplexity(squared, target, steps=60):
     """Binary search, for every row at once, of the beta whose row entropy is log(target)."""
+    n = len(squared)
     low, high = np.zeros(n), np.full(n, np.inf)
     beta = np.full(n, 1.0 / (2 * SIGMA**2))
     for _ in range(steps):
-        _, conditional = joint_p(beta)
+        _, conditional = joint_p(squared, beta)
         entropy = -np.sum(np.where(conditional > 0, conditional * np.log(np.maximum(conditional, 1e-300)), 0), axis=1)
         too_flat = entropy > np.log(target)  # too many neighbours: narrow the Gaussian (raise beta)
         low = np.where(too_flat, beta, low)
@@ -70,10 +71,10 @@ def kl_loss(p, points):
     return tf.reduce_sum(p * tf.math.log(tf.maximum(p, 1e-12) / q))
 
 
-def embed(p, optimiser):
-    """Optimise a 2-D map for P; return (map, loss per iteration, seconds)."""
-    p = tf.constant(p, tf.float32)
-    points = tf.Variable(tf.random.normal((n, 2), stddev=1e-4))  # small random start, unseeded
+def embed(p, optimiser, iterations):
+    """Optimise a 2-D map for P over `iterations` steps; return (map, loss per iteration, seconds)."""
+    points = tf.Variable(tf.random.normal((len(p), 2), stddev=1e-4))
+    p = tf.constant(p, tf.float32)  # small random start, unseeded
 
     @tf.function
     def step():
@@ -90,40 +91,6 @@ def embed(p, optimiser):
     start = time.time()
     losses = [float(step()) for _ in range(iterations)]
     return points.numpy(), losses, time.time() - start
-
-
-maps, losses, seconds = {}, {}, {}
-fixed_p, _ = joint_p(np.full(n, 1.0 / (2 * SIGMA**2)))
-for name, p, opt in (("fixed sigma, gradient descent", fixed_p, "gd"), ("fixed sigma, Adam", fixed_p, "adam")):
-    maps[name], losses[name], seconds[name] = embed(p, opt)
-start = time.time()
-perplexity_p, _ = joint_p(beta_for_perplexity(PERPLEXITY))
-search = time.time() - start
-name = "perplexity 30, Adam"
-maps[name], losses[name], seconds[name] = embed(perplexity_p, "adam")
-seconds[name] += search
-start = time.time()
-maps["scikit-learn TSNE"] = TSNE(2, perplexity=min(PERPLEXITY, n / 4), init="pca").fit_transform(x)
-seconds["scikit-learn TSNE"] = time.time() - start
-trust = {k: float(trustworthiness(x, m, n_neighbors=NEIGHBOURS)) for k, m in maps.items()}
-for k in maps:
-    print(f"{k}: trustworthiness {trust[k]:.3f}, {seconds[k]:.1f} s")
-
-# ---- charts and metrics ------------------------------------------------------------------------
-figure, axes = plt.subplots(2, 2, figsize=(10, 9))
-for ax, (k, m) in zip(axes.flat, maps.items()):
-    for digit in range(10):
-        mine = y == digit
-        ax.scatter(m[mine, 0], m[mine, 1], s=4, color=plt.cm.tab10(digit), label=str(digit))
-    ax.set(title=f"{k}\ntrustworthiness {trust[k]:.3f}, {seconds[k]:.1f} s", xticks=[], yticks=[])
-axes[0, 0].legend(markerscale=3, ncol=2)
-map_file = save(figure, "tsne_from_scratch_maps")
-figure, ax = plt.subplots(figsize=(7, 3.8))
-for k, values in losses.items():
-    ax.plot(values, label=k)
-ax.set(title="KL(P || Q) per iteration", xlabel="iteration", ylabel="loss", yscale="log")
-ax.legend()
-loss_file = save(figure, "tsne_from_scratch_loss")
 
 
 def reading(trust, seconds, final_kl):
@@ -146,20 +113,62 @@ def reading(trust, seconds, final_kl):
     ]
 
 
-write_metrics("tsne_from_scratch", {
-    "title": "t-SNE from scratch",
-    "question": "What does t-SNE compute, and does a 60-line version match the library?",
-    "setup": f"Set-up: {n} training bitmaps as raw pixels; t-SNE written in TensorFlow ops, {iterations} "
-             f"iterations, with one fixed sigma ({SIGMA:g}) by gradient descent (step {GD_RATE:g}) and by Adam "
-             f"(step {ADAM_RATE:g}), and with per-point sigmas for perplexity {PERPLEXITY} by Adam; scikit-learn's "
-             f"TSNE beside them; trustworthiness with {NEIGHBOURS} neighbours; one run.",
-    "settings": {"points": n, "iterations": iterations, "quick": args.quick, "sigma": SIGMA,
-                 "gd_rate": GD_RATE, "adam_rate": ADAM_RATE, "perplexity": PERPLEXITY},
-    "table": {"columns": ["map", f"trustworthiness (k={NEIGHBOURS})", "seconds", "final KL"],
-              "rows": [[k, f"{trust[k]:.3f}", f"{seconds[k]:.1f}",
-                        f"{losses[k][-1]:.3f}" if k in losses else "-"] for k in maps]},
-    "figures": [{"file": map_file, "caption": f"{n} training images as raw pixels, four maps coloured by digit."},
-                {"file": loss_file, "caption": "The loss of the three home-made maps per iteration."}],
-    "reading": reading(trust, seconds, {k: v[-1] for k, v in losses.items()}),
-    "trustworthiness": trust, "seconds": seconds,
-})
+def main():
+    args = arguments(__doc__, epochs=1000)
+    iterations = 60 if args.quick else args.epochs  # --epochs counts optimisation steps here
+    n = 300 if args.quick else POINTS
+    x_train, y_train, *_ = kit_bitmaps(args.quick)
+    x, y = x_train[:n].astype(np.float64), y_train[:n]
+    squared = np.sum((x[:, None, :] - x[None, :, :]) ** 2, axis=-1)  # |x_i - x_j|^2
+    maps, losses, seconds = {}, {}, {}
+    fixed_p, _ = joint_p(squared, np.full(n, 1.0 / (2 * SIGMA**2)))
+    for name, p, opt in (("fixed sigma, gradient descent", fixed_p, "gd"), ("fixed sigma, Adam", fixed_p, "adam")):
+        maps[name], losses[name], seconds[name] = embed(p, opt, iterations)
+    start = time.time()
+    perplexity_p, _ = joint_p(squared, beta_for_perplexity(squared, PERPLEXITY))
+    search = time.time() - start
+    name = "perplexity 30, Adam"
+    maps[name], losses[name], seconds[name] = embed(perplexity_p, "adam", iterations)
+    seconds[name] += search
+    start = time.time()
+    maps["scikit-learn TSNE"] = TSNE(2, perplexity=min(PERPLEXITY, n / 4), init="pca").fit_transform(x)
+    seconds["scikit-learn TSNE"] = time.time() - start
+    trust = {k: float(trustworthiness(x, m, n_neighbors=NEIGHBOURS)) for k, m in maps.items()}
+    for k in maps:
+        print(f"{k}: trustworthiness {trust[k]:.3f}, {seconds[k]:.1f} s")
+    # ---- charts and metrics ------------------------------------------------------------------------
+    figure, axes = plt.subplots(2, 2, figsize=(10, 9))
+    for ax, (k, m) in zip(axes.flat, maps.items()):
+        for digit in range(10):
+            mine = y == digit
+            ax.scatter(m[mine, 0], m[mine, 1], s=4, color=plt.cm.tab10(digit), label=str(digit))
+        ax.set(title=f"{k}\ntrustworthiness {trust[k]:.3f}, {seconds[k]:.1f} s", xticks=[], yticks=[])
+    axes[0, 0].legend(markerscale=3, ncol=2)
+    map_file = save(figure, "tsne_from_scratch_maps")
+    figure, ax = plt.subplots(figsize=(7, 3.8))
+    for k, values in losses.items():
+        ax.plot(values, label=k)
+    ax.set(title="KL(P || Q) per iteration", xlabel="iteration", ylabel="loss", yscale="log")
+    ax.legend()
+    loss_file = save(figure, "tsne_from_scratch_loss")
+    write_metrics("tsne_from_scratch", {
+        "title": "t-SNE from scratch",
+        "question": "What does t-SNE compute, and does a 60-line version match the library?",
+        "setup": f"Set-up: {n} training bitmaps as raw pixels; t-SNE written in TensorFlow ops, {iterations} "
+                 f"iterations, with one fixed sigma ({SIGMA:g}) by gradient descent (step {GD_RATE:g}) and by Adam "
+                 f"(step {ADAM_RATE:g}), and with per-point sigmas for perplexity {PERPLEXITY} by Adam; scikit-learn's "
+                 f"TSNE beside them; trustworthiness with {NEIGHBOURS} neighbours; one run.",
+        "settings": {"points": n, "iterations": iterations, "quick": args.quick, "sigma": SIGMA,
+                     "gd_rate": GD_RATE, "adam_rate": ADAM_RATE, "perplexity": PERPLEXITY},
+        "table": {"columns": ["map", f"trustworthiness (k={NEIGHBOURS})", "seconds", "final KL"],
+                  "rows": [[k, f"{trust[k]:.3f}", f"{seconds[k]:.1f}",
+                            f"{losses[k][-1]:.3f}" if k in losses else "-"] for k in maps]},
+        "figures": [{"file": map_file, "caption": f"{n} training images as raw pixels, four maps coloured by digit."},
+                    {"file": loss_file, "caption": "The loss of the three home-made maps per iteration."}],
+        "reading": reading(trust, seconds, {k: v[-1] for k, v in losses.items()}),
+        "trustworthiness": trust, "seconds": seconds,
+    })
+
+
+if __name__ == "__main__":
+    main()

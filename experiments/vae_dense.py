@@ -17,9 +17,17 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
-from common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 from keras import layers
 from sklearn.linear_model import LogisticRegression
+
+from experiments.common import (
+    arguments,
+    epoch_axis,
+    image_rows,
+    kit_bitmaps,
+    save,
+    write_metrics,
+)
 
 # ---- settings --------------------------------------------------------------------------------
 LATENT = 10  # dimensions of z
@@ -31,15 +39,10 @@ BATCH_SIZE = 128
 PRIOR_DRAWS = 200  # codes drawn from N(0, I) to measure how many decode to something digit-like
 FLAT = 0.005  # validation loss counts as flat if the last 10 epochs lowered it by less than 0.5%
 
-args = arguments(__doc__, epochs=50)
-x_train, y_train, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
-PIXELS = x_train.shape[1]
-SIDE = int(round(PIXELS**0.5))
-
 # ---- model -------------------------------------------------------------------------------------
-def build():
+def build(pixels):
     """A fresh encoder (image -> mean, log sd of z) and decoder (z -> pixels)."""
-    image = keras.Input(shape=(PIXELS,), name="image")
+    image = keras.Input(shape=(pixels,), name="image")
     h = layers.Dense(128, activation="relu")(image)
     h = layers.Dense(64, activation="relu")(h)
     z_mean = layers.Dense(LATENT, name="z_mean")(h)  # identity activation: any real number
@@ -48,7 +51,7 @@ def build():
     z_input = keras.Input(shape=(LATENT,), name="z")
     h = layers.Dense(64, activation="relu")(z_input)
     h = layers.Dense(128, activation="relu")(h)
-    decoder = keras.Model(z_input, layers.Dense(PIXELS, activation="sigmoid")(h), name="decoder")
+    decoder = keras.Model(z_input, layers.Dense(pixels, activation="sigmoid")(h), name="decoder")
     return encoder, decoder
 
 
@@ -103,10 +106,10 @@ class VAE(keras.Model):
 
 
 # ---- training: the same VAE from scratch at each step size ----------------------------------------
-def train(step, epochs, until_flat):
+def train(step, epochs, until_flat, x_train, x_val, x_test):
     """Train a fresh VAE at Adam step `step` for `epochs` epochs, or fewer if `until_flat` and the
     validation loss stops improving; return its encoder, decoder, history and test losses."""
-    encoder, decoder = build()
+    encoder, decoder = build(x_train.shape[1])
     vae = VAE(encoder, decoder)
     vae.compile(optimizer=keras.optimizers.Adam(step))
     batches = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE)
@@ -121,50 +124,6 @@ def train(step, epochs, until_flat):
           f"KL {test['kl']:.3f}, validation loss {'flat' if flat else 'still falling'}")
     return {"encoder": encoder, "decoder": decoder, "history": history, "flat": flat,
             "test": {k: float(v) for k, v in test.items()}}
-
-
-seed_name, fast_name = STEPS
-trained = {seed_name: train(STEPS[seed_name], args.epochs, until_flat=False),
-           fast_name: train(STEPS[fast_name], 2 if args.quick else MAX_EPOCHS, until_flat=True)}
-
-# ---- charts and metrics ------------------------------------------------------------------------
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-for ax, key in zip(axes, ("reconstruction", "kl")):
-    for name, t in trained.items():
-        ax.plot(np.arange(1, len(t["history"][f"val_{key}"]) + 1), t["history"][f"val_{key}"], label=name)
-    ax.set(title=f"validation {key} term per epoch", xlabel="epoch", ylabel=key)
-    epoch_axis(ax)
-    ax.legend()
-curves = save(figure, "vae_dense_curves")
-
-first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]
-prior = np.random.normal(size=(10, LATENT)).astype("float32")  # the same draws for both VAEs
-steps = np.linspace(0, 1, 10)[:, None]
-views = {}
-for name, t in trained.items():
-    means = t["encoder"].predict(x_test[first], verbose=0)[0]
-    a, b = means[3], means[8]
-    views[name] = {"rebuilt": t["decoder"].predict(means, verbose=0),  # decode the mean: the likeliest image
-                   "samples": t["decoder"].predict(prior, verbose=0),
-                   "between": t["decoder"].predict(((1 - steps) * a + steps * b).astype("float32"), verbose=0)}
-names = list(trained)
-files = [
-    image_rows([x_test[first]] + [views[n]["rebuilt"] for n in names], ["original", *names], SIDE,
-               "Test images and VAE reconstructions", "vae_dense_reconstructions", cell=(1.1, 1.2)),
-    image_rows([views[n]["samples"] for n in names], names, SIDE,
-               "New digits decoded from the same 10 draws of z ~ N(0, I)", "vae_dense_samples"),
-    image_rows([views[n]["between"] for n in names], names, SIDE,
-               "Linear interpolation between the codes of a test 3 and a test 8", "vae_dense_interpolation",
-               label_size=7),
-]
-# Digit-like, measured: a judge that knows nothing of the VAEs (logistic regression on the training
-# bitmaps' pixels) names the digit of each decoded prior draw; a draw counts as digit-like when the
-# judge is as sure of it as of the median real test digit. A blob leaves it unsure between digits.
-judge = LogisticRegression(max_iter=1000).fit(x_train, y_train)
-yardstick = float(np.median(judge.predict_proba(x_test).max(axis=1)))
-draws = np.random.normal(size=(PRIOR_DRAWS, LATENT)).astype("float32")
-digit_like = {name: float(np.mean(judge.predict_proba(t["decoder"].predict(draws, verbose=0)).max(axis=1)
-                                  >= yardstick)) for name, t in trained.items()}
 
 
 def reading(tests, flat, epochs, digit_like, patience):
@@ -196,28 +155,77 @@ def reading(tests, flat, epochs, digit_like, patience):
     ]
 
 
-write_metrics("vae_dense", {
-    "title": "A dense variational autoencoder",
-    "question": "Can the autoencoder also generate digits, and what does a smooth latent space look like?",
-    "setup": f"Set-up: the seed's dense VAE (encoder 784-128-64 to a {LATENT}-number Gaussian code, decoder "
-             f"mirrored) on the kit's {len(x_train):,} training bitmaps; loss: mean per-pixel binary cross-entropy "
-             f"plus {KL_WEIGHT:g} x KL to N(0, I); Adam at the seed's step 1e-4 for {args.epochs} epochs and at 1e-3 "
-             f"until validation is flat ({PATIENCE} epochs without a new best, at most {MAX_EPOCHS}); batches of "
-             f"{BATCH_SIZE}; one run each.",
-    "settings": {"epochs": args.epochs, "quick": args.quick, "latent": LATENT, "kl_weight": KL_WEIGHT,
-                 "steps": STEPS, "max_epochs": MAX_EPOCHS, "patience": PATIENCE, "batch_size": BATCH_SIZE},
-    "table": {"columns": ["set-up", "test reconstruction cross-entropy (per pixel)", "test KL (per image, nats)",
-                          "epochs", f"validation loss flat (last 10 epochs < {FLAT:.1%} lower)"],
-              "rows": [[n, f"{t['test']['reconstruction']:.4f}", f"{t['test']['kl']:.3f}",
-                        str(len(t["history"]["loss"])), "yes" if t["flat"] else "no, still falling"]
-                       for n, t in trained.items()]},
-    "figures": [{"file": files[0], "caption": "Test originals and the decoded means of their codes, both VAEs."},
-                {"file": files[1], "caption": "The same ten codes drawn from N(0, I), decoded by each VAE."},
-                {"file": files[2], "caption": "Decoded points on the straight line between two codes, each VAE."},
-                {"file": curves, "caption": "The two loss terms on validation images per epoch, both VAEs."}],
-    "reading": reading({n: t["test"] for n, t in trained.items()}, {n: t["flat"] for n, t in trained.items()},
-                       {n: len(t["history"]["loss"]) for n, t in trained.items()}, digit_like, PATIENCE),
-    "digit_like": digit_like, "judge_median_confidence": yardstick,
-    "test": trained[names[1]]["test"],
-    "tests": {n: t["test"] for n, t in trained.items()},
-})
+def main():
+    args = arguments(__doc__, epochs=50)
+    x_train, y_train, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
+    side = int(round(x_train.shape[1] ** 0.5))
+    seed_name, fast_name = STEPS
+    trained = {seed_name: train(STEPS[seed_name], args.epochs, False, x_train, x_val, x_test),
+               fast_name: train(STEPS[fast_name], 2 if args.quick else MAX_EPOCHS, True, x_train, x_val, x_test)}
+    # ---- charts and metrics ------------------------------------------------------------------------
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, key in zip(axes, ("reconstruction", "kl")):
+        for name, t in trained.items():
+            ax.plot(np.arange(1, len(t["history"][f"val_{key}"]) + 1), t["history"][f"val_{key}"], label=name)
+        ax.set(title=f"validation {key} term per epoch", xlabel="epoch", ylabel=key)
+        epoch_axis(ax)
+        ax.legend()
+    curves = save(figure, "vae_dense_curves")
+    first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]
+    prior = np.random.normal(size=(10, LATENT)).astype("float32")  # the same draws for both VAEs
+    steps = np.linspace(0, 1, 10)[:, None]
+    views = {}
+    for name, t in trained.items():
+        means = t["encoder"].predict(x_test[first], verbose=0)[0]
+        a, b = means[3], means[8]
+        views[name] = {"rebuilt": t["decoder"].predict(means, verbose=0),  # decode the mean: the likeliest image
+                       "samples": t["decoder"].predict(prior, verbose=0),
+                       "between": t["decoder"].predict(((1 - steps) * a + steps * b).astype("float32"), verbose=0)}
+    names = list(trained)
+    files = [
+        image_rows([x_test[first]] + [views[n]["rebuilt"] for n in names], ["original", *names], side,
+                   "Test images and VAE reconstructions", "vae_dense_reconstructions", cell=(1.1, 1.2)),
+        image_rows([views[n]["samples"] for n in names], names, side,
+                   "New digits decoded from the same 10 draws of z ~ N(0, I)", "vae_dense_samples"),
+        image_rows([views[n]["between"] for n in names], names, side,
+                   "Linear interpolation between the codes of a test 3 and a test 8", "vae_dense_interpolation",
+                   label_size=7),
+    ]
+    # Digit-like, measured: a judge that knows nothing of the VAEs (logistic regression on the training
+    # bitmaps' pixels) names the digit of each decoded prior draw; a draw counts as digit-like when the
+    # judge is as sure of it as of the median real test digit. A blob leaves it unsure between digits.
+    judge = LogisticRegression(max_iter=1000).fit(x_train, y_train)
+    yardstick = float(np.median(judge.predict_proba(x_test).max(axis=1)))
+    draws = np.random.normal(size=(PRIOR_DRAWS, LATENT)).astype("float32")
+    digit_like = {name: float(np.mean(judge.predict_proba(t["decoder"].predict(draws, verbose=0)).max(axis=1)
+                                      >= yardstick)) for name, t in trained.items()}
+    write_metrics("vae_dense", {
+        "title": "A dense variational autoencoder",
+        "question": "Can the autoencoder also generate digits, and what does a smooth latent space look like?",
+        "setup": f"Set-up: the seed's dense VAE (encoder 784-128-64 to a {LATENT}-number Gaussian code, decoder "
+                 f"mirrored) on the kit's {len(x_train):,} training bitmaps; loss: mean per-pixel binary cross-entropy "
+                 f"plus {KL_WEIGHT:g} x KL to N(0, I); Adam at the seed's step 1e-4 for {args.epochs} epochs "
+                 "and at 1e-3 "
+                 f"until validation is flat ({PATIENCE} epochs without a new best, at most {MAX_EPOCHS}); batches of "
+                 f"{BATCH_SIZE}; one run each.",
+        "settings": {"epochs": args.epochs, "quick": args.quick, "latent": LATENT, "kl_weight": KL_WEIGHT,
+                     "steps": STEPS, "max_epochs": MAX_EPOCHS, "patience": PATIENCE, "batch_size": BATCH_SIZE},
+        "table": {"columns": ["set-up", "test reconstruction cross-entropy (per pixel)", "test KL (per image, nats)",
+                              "epochs", f"validation loss flat (last 10 epochs < {FLAT:.1%} lower)"],
+                  "rows": [[n, f"{t['test']['reconstruction']:.4f}", f"{t['test']['kl']:.3f}",
+                            str(len(t["history"]["loss"])), "yes" if t["flat"] else "no, still falling"]
+                           for n, t in trained.items()]},
+        "figures": [{"file": files[0], "caption": "Test originals and the decoded means of their codes, both VAEs."},
+                    {"file": files[1], "caption": "The same ten codes drawn from N(0, I), decoded by each VAE."},
+                    {"file": files[2], "caption": "Decoded points on the straight line between two codes, each VAE."},
+                    {"file": curves, "caption": "The two loss terms on validation images per epoch, both VAEs."}],
+        "reading": reading({n: t["test"] for n, t in trained.items()}, {n: t["flat"] for n, t in trained.items()},
+                           {n: len(t["history"]["loss"]) for n, t in trained.items()}, digit_like, PATIENCE),
+        "digit_like": digit_like, "judge_median_confidence": yardstick,
+        "test": trained[names[1]]["test"],
+        "tests": {n: t["test"] for n, t in trained.items()},
+    })
+
+
+if __name__ == "__main__":
+    main()

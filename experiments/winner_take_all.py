@@ -31,9 +31,14 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from common import (
+from keras import layers, ops
+
+from experiments.common import (
+    CHOICE_DRAWS,
+    LABELS_PER_CLASS,
     MODELS,
     STRUCTURE,
+    Split,
     arguments,
     fashion_mnist,
     image_rows,
@@ -42,7 +47,6 @@ from common import (
     structured_share,
     write_metrics,
 )
-from keras import layers, ops
 
 # ---- settings --------------------------------------------------------------------------------
 UNITS = 1000  # hidden units of the fully connected WTA autoencoder (the paper's MNIST size)
@@ -55,22 +59,7 @@ CONV_EPOCHS = 3
 BATCH_SIZE = 100  # lifetime sparsity is counted within a batch: k = 5% keeps 5 images a unit
 LEARNING_RATE = 1e-3  # Adam's default
 VALIDATION = 1000  # labelled images held out of training to choose k
-LABELS_PER_CLASS = 10
-C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
-CHOICE_DRAWS = 3  # draws of 100 labels scoring each k on validation
 SHOWN = 24  # filters drawn per autoencoder
-
-args = arguments(__doc__, epochs=4)
-conv_epochs = min(CONV_EPOCHS, args.epochs)
-
-# ---- data ----------------------------------------------------------------------------------------
-x_all, y_all, x_test, y_test = fashion_mnist(args.quick)
-n_val = min(VALIDATION, len(x_all) // 4)
-x_train, y_train = x_all[:-n_val], y_all[:-n_val]  # labels used only to draw the 100 labelled images
-x_val, y_val = x_all[-n_val:], y_all[-n_val:]
-fc_train = x_train[:FC_IMAGES].reshape(-1, 784)
-conv_train = x_train[:CONV_IMAGES]
-print(f"fully connected: {len(fc_train):,} images, conv: {len(conv_train):,}, validation {len(x_val):,}")
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -137,38 +126,17 @@ def train(autoencoder, x, epochs):
 
 
 # ---- choosing k by what the features are worth with 100 labels -----------------------------------
-def validation_accuracy(encoder):
+def validation_accuracy(encoder, split):
     """Mean over CHOICE_DRAWS draws of 100 labels: logistic regression (standardised, its C the best on the
     validation images) on the encoder's features, scored on the validation images."""
     def features(x):
         return encoder.predict(x.reshape(len(x), -1), verbose=0, batch_size=1000)
 
-    train, val, scores = features(x_train), features(x_val), []
+    train, val, scores = features(split.x_train), features(split.x_val), []
     for _ in range(CHOICE_DRAWS):
-        chosen = labelled_draw(y_train, LABELS_PER_CLASS)
-        scores.append(logistic_on(train[chosen], y_train[chosen], val, y_val, C_GRID).score(val, y_val))
+        chosen = labelled_draw(split.y_train, LABELS_PER_CLASS)
+        scores.append(logistic_on(train[chosen], split.y_train[chosen], val, split.y_val).score(val, split.y_val))
     return float(np.mean(scores))
-
-
-fc = {}
-for share in (*K_GRID, 1.0):
-    autoencoder, encoder, decoder = fully_connected(share)
-    seconds = train(autoencoder, fc_train, args.epochs)
-    fc[share] = {"autoencoder": autoencoder, "encoder": encoder, "filters": decoder.kernel.numpy(),
-                 "seconds": seconds, "validation": validation_accuracy(encoder)}
-    print(f"fully connected, k = {share:.0%}: validation 100-label accuracy {fc[share]['validation']:.2%}, "
-          f"{seconds:.0f} s")
-best_k = max(K_GRID, key=lambda k: fc[k]["validation"])
-conv = {}
-for name, share in (("conv WTA", CONV_K), ("conv, no sparsity", None)):
-    autoencoder, encoder, decoder = convolutional(share)
-    seconds = train(autoencoder, conv_train, conv_epochs)
-    conv[name] = {"autoencoder": autoencoder, "encoder": encoder, "seconds": seconds,
-                  "filters": decoder.kernel.numpy()[:, :, 0, :].transpose(2, 0, 1)}  # maps x 11 x 11
-    print(f"{name}: {seconds:.0f} s")
-os.makedirs(MODELS, exist_ok=True)
-fc[best_k]["encoder"].save(os.path.join(MODELS, "wta_fc_encoder.keras"))
-conv["conv WTA"]["encoder"].save(os.path.join(MODELS, "wta_conv_encoder.keras"))
 
 
 # ---- the filters, measured ------------------------------------------------------------------------
@@ -185,26 +153,12 @@ def fc_name(share):
     return f"fully connected, k = {share:.0%}" if share < 1 else "fully connected, no sparsity"
 
 
-fc_filters = {share: fc[share]["filters"].reshape(UNITS, 28, 28) for share in fc}
-measures = {fc_name(share): filter_measures(fc_filters[share]) for share in fc}
-measures.update({name: filter_measures(c["filters"]) for name, c in conv.items()})
-for name, m in measures.items():
-    print(f"{name}: {m['structured']:.0%} of filters structured, 90% of energy in {m['area']:.0%} of the area")
-
-
 def test_error(autoencoder, x):
     """Test binary cross-entropy per pixel, the winners picked as in training (batches of BATCH_SIZE): with
     every unit on at once the decoder, which only ever drew from a few winners, overdraws."""
     rebuilt = np.concatenate([autoencoder(x[i:i + BATCH_SIZE], training=True).numpy()
                               for i in range(0, len(x) - BATCH_SIZE + 1, BATCH_SIZE)])
     return float(np.mean(keras.ops.binary_crossentropy(x[:len(rebuilt)], rebuilt).numpy())), rebuilt
-
-
-errors = {share: test_error(fc[share]["autoencoder"], x_test.reshape(-1, 784)) for share in fc}
-# What drawing every test image as the mean training image scores: a reconstruction no better draws nothing.
-mean_image_error = float(np.mean(keras.ops.binary_crossentropy(
-    x_test.reshape(-1, 784), np.tile(fc_train.mean(axis=0), (len(x_test), 1))).numpy()))
-conv_errors = {name: test_error(c["autoencoder"], x_test) for name, c in conv.items()}
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -259,42 +213,91 @@ def strongest(filters, count):
     return [filters[i] for i in order[:count]]
 
 
-rows = [strongest(fc_filters[share], SHOWN) for share in (*K_GRID, 1.0)]
-row_names = [f"k = {share:.0%}" for share in K_GRID] + ["no sparsity"]  # short labels beside the pictures
-fc_file = image_rows(rows, row_names, 28, "Fully connected: the decoder's filters (strongest first)",
-                     "winner_take_all_fc_filters", cell=(0.6, 0.65), fixed_scale=False)
-conv_file = image_rows([strongest(c["filters"], SHOWN) for c in conv.values()], list(conv), 11,
-                       "Convolutional: the 11x11 deconvolution kernels (strongest first)",
-                       "winner_take_all_conv_filters", cell=(0.6, 0.65), fixed_scale=False)
-first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
-reconstructions = image_rows([x_test[first].reshape(10, -1)] + [errors[s][1][first] for s in (*K_GRID, 1.0)]
-                             + [conv_errors[n][1][first].reshape(10, -1) for n in conv],
-                             ["test", *row_names, *conv], 28, "Test images and reconstructions",
-                             "winner_take_all_reconstructions")
-all_errors = {**{fc_name(s): e[0] for s, e in errors.items()}, **{name: e[0] for name, e in conv_errors.items()}}
-validation = {k: fc[k]["validation"] for k in K_GRID}
-table = [[name, f"{m['structured']:.0%}", f"{m['area']:.0%}", f"{all_errors[name]:.4f}"]
-         for name, m in measures.items()]
-write_metrics("winner_take_all", {
-    "title": "Winner-take-all autoencoders",
-    "question": "Does keeping only the strongest activations (Makhzani & Frey) learn filters with more structure "
-                "than the same autoencoder without sparsity, and how does the sparsity k change them?",
-    "setup": f"Set-up: fully connected 784 -> {UNITS} ReLU -> 784 sigmoid on {len(fc_train):,} Fashion-MNIST images, "
-             f"lifetime sparsity k from {', '.join(f'{k:.0%}' for k in K_GRID)} (chosen by 100-label validation "
-             f"accuracy) and none; convolutional: 5x5 conv with {MAPS} maps, spatial + {CONV_K:.0%} lifetime sparsity "
-             f"or none, 11x11 transposed convolution, on {len(conv_train):,} images; binary cross-entropy, Adam "
-             f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}; {args.epochs} epochs (conv: {conv_epochs}); one run each.",
-    "settings": {"epochs": args.epochs, "conv_epochs": conv_epochs, "quick": args.quick, "units": UNITS,
-                 "k_grid": K_GRID, "maps": MAPS, "conv_k": CONV_K, "chosen_k": best_k},
-    "table": {"columns": ["autoencoder", f"filters with structure (autocorrelation > {STRUCTURE})",
-                          "area holding 90% of a filter's energy", "test BCE per pixel"], "rows": table},
-    "figures": [{"file": fc_file, "caption": f"The decoder's {SHOWN} strongest filters (28x28) of each fully "
-                                             "connected autoencoder, each scaled to its own range."},
-                {"file": conv_file, "caption": "The strongest 11x11 deconvolution kernels of the conv autoencoders."},
-                {"file": reconstructions, "caption": "Test images (top) and their reconstructions by each "
-                                                     "autoencoder."}],
-    "reading": reading(measures, validation, best_k, all_errors, mean_image_error),
-    "mean_image_error": mean_image_error, "measures": measures,
-    "validation": {f"{k:g}": v for k, v in validation.items()}, "errors": all_errors,
-    "seconds": {**{f"fc k={s:g}": fc[s]["seconds"] for s in fc}, **{n: c["seconds"] for n, c in conv.items()}},
-})
+def main():
+    args = arguments(__doc__, epochs=4)
+    conv_epochs = min(CONV_EPOCHS, args.epochs)
+    # ---- data ----------------------------------------------------------------------------------------
+    x_all, y_all, x_test, y_test = fashion_mnist(args.quick)
+    n_val = min(VALIDATION, len(x_all) // 4)
+    x_train, y_train = x_all[:-n_val], y_all[:-n_val]  # labels used only to draw the 100 labelled images
+    x_val, y_val = x_all[-n_val:], y_all[-n_val:]
+    split = Split(x_train, y_train, x_val, y_val)
+    fc_train = x_train[:FC_IMAGES].reshape(-1, 784)
+    conv_train = x_train[:CONV_IMAGES]
+    print(f"fully connected: {len(fc_train):,} images, conv: {len(conv_train):,}, validation {len(x_val):,}")
+    fc = {}
+    for share in (*K_GRID, 1.0):
+        autoencoder, encoder, decoder = fully_connected(share)
+        seconds = train(autoencoder, fc_train, args.epochs)
+        fc[share] = {"autoencoder": autoencoder, "encoder": encoder, "filters": decoder.kernel.numpy(),
+                     "seconds": seconds, "validation": validation_accuracy(encoder, split)}
+        print(f"fully connected, k = {share:.0%}: validation 100-label accuracy {fc[share]['validation']:.2%}, "
+              f"{seconds:.0f} s")
+    best_k = max(K_GRID, key=lambda k: fc[k]["validation"])
+    conv = {}
+    for name, share in (("conv WTA", CONV_K), ("conv, no sparsity", None)):
+        autoencoder, encoder, decoder = convolutional(share)
+        seconds = train(autoencoder, conv_train, conv_epochs)
+        conv[name] = {"autoencoder": autoencoder, "encoder": encoder, "seconds": seconds,
+                      "filters": decoder.kernel.numpy()[:, :, 0, :].transpose(2, 0, 1)}  # maps x 11 x 11
+        print(f"{name}: {seconds:.0f} s")
+    os.makedirs(MODELS, exist_ok=True)
+    fc[best_k]["encoder"].save(os.path.join(MODELS, "wta_fc_encoder.keras"))
+    conv["conv WTA"]["encoder"].save(os.path.join(MODELS, "wta_conv_encoder.keras"))
+    fc_filters = {share: fc[share]["filters"].reshape(UNITS, 28, 28) for share in fc}
+    measures = {fc_name(share): filter_measures(fc_filters[share]) for share in fc}
+    measures.update({name: filter_measures(c["filters"]) for name, c in conv.items()})
+    for name, m in measures.items():
+        print(f"{name}: {m['structured']:.0%} of filters structured, 90% of energy in {m['area']:.0%} of the area")
+    errors = {share: test_error(fc[share]["autoencoder"], x_test.reshape(-1, 784)) for share in fc}
+    # What drawing every test image as the mean training image scores: a reconstruction no better draws nothing.
+    mean_image_error = float(np.mean(keras.ops.binary_crossentropy(
+        x_test.reshape(-1, 784), np.tile(fc_train.mean(axis=0), (len(x_test), 1))).numpy()))
+    conv_errors = {name: test_error(c["autoencoder"], x_test) for name, c in conv.items()}
+    rows = [strongest(fc_filters[share], SHOWN) for share in (*K_GRID, 1.0)]
+    row_names = [f"k = {share:.0%}" for share in K_GRID] + ["no sparsity"]  # short labels beside the pictures
+    fc_file = image_rows(rows, row_names, 28, "Fully connected: the decoder's filters (strongest first)",
+                         "winner_take_all_fc_filters", cell=(0.6, 0.65), fixed_scale=False)
+    conv_file = image_rows([strongest(c["filters"], SHOWN) for c in conv.values()], list(conv), 11,
+                           "Convolutional: the 11x11 deconvolution kernels (strongest first)",
+                           "winner_take_all_conv_filters", cell=(0.6, 0.65), fixed_scale=False)
+    first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
+    reconstructions = image_rows([x_test[first].reshape(10, -1)] + [errors[s][1][first] for s in (*K_GRID, 1.0)]
+                                 + [conv_errors[n][1][first].reshape(10, -1) for n in conv],
+                                 ["test", *row_names, *conv], 28, "Test images and reconstructions",
+                                 "winner_take_all_reconstructions")
+    all_errors = {**{fc_name(s): e[0] for s, e in errors.items()}, **{name: e[0] for name, e in conv_errors.items()}}
+    validation = {k: fc[k]["validation"] for k in K_GRID}
+    table = [[name, f"{m['structured']:.0%}", f"{m['area']:.0%}", f"{all_errors[name]:.4f}"]
+             for name, m in measures.items()]
+    write_metrics("winner_take_all", {
+        "title": "Winner-take-all autoencoders",
+        "question": "Does keeping only the strongest activations (Makhzani & Frey) learn filters with more structure "
+                    "than the same autoencoder without sparsity, and how does the sparsity k change them?",
+        "setup": f"Set-up: fully connected 784 -> {UNITS} ReLU -> 784 sigmoid on {len(fc_train):,} "
+                 "Fashion-MNIST images, "
+                 f"lifetime sparsity k from {', '.join(f'{k:.0%}' for k in K_GRID)} (chosen by 100-label validation "
+                 f"accuracy) and none; convolutional: 5x5 conv with {MAPS} maps, spatial + {CONV_K:.0%} "
+                 "lifetime sparsity "
+                 f"or none, 11x11 transposed convolution, on {len(conv_train):,} images; binary cross-entropy, Adam "
+                 f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}; {args.epochs} epochs (conv: {conv_epochs}); "
+                 "one run each.",
+        "settings": {"epochs": args.epochs, "conv_epochs": conv_epochs, "quick": args.quick, "units": UNITS,
+                     "k_grid": K_GRID, "maps": MAPS, "conv_k": CONV_K, "chosen_k": best_k},
+        "table": {"columns": ["autoencoder", f"filters with structure (autocorrelation > {STRUCTURE})",
+                              "area holding 90% of a filter's energy", "test BCE per pixel"], "rows": table},
+        "figures": [{"file": fc_file, "caption": f"The decoder's {SHOWN} strongest filters (28x28) of each fully "
+                                                 "connected autoencoder, each scaled to its own range."},
+                    {"file": conv_file,
+                     "caption": "The strongest 11x11 deconvolution kernels of the conv autoencoders."},
+                    {"file": reconstructions, "caption": "Test images (top) and their reconstructions by each "
+                                                         "autoencoder."}],
+        "reading": reading(measures, validation, best_k, all_errors, mean_image_error),
+        "mean_image_error": mean_image_error, "measures": measures,
+        "validation": {f"{k:g}": v for k, v in validation.items()}, "errors": all_errors,
+        "seconds": {**{f"fc k={s:g}": fc[s]["seconds"] for s in fc}, **{n: c["seconds"] for n, c in conv.items()}},
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ import platform
 import numpy as np
 
 from kit.runs import run_task
+from kit.stats import spread
 
 MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what a task run reports
 
@@ -32,13 +33,6 @@ def run_tasks(tasks, runs, work, log=print):
             log(f"{task} run {i + 1}/{runs}: pixels {metrics['pixel_accuracy']:.2%}{digits}, "
                 f"wall {metrics['wall_s']:.1f} s")
     return raw
-
-
-def spread(values):
-    """mean, sd, min, max, median and count of a list of numbers."""
-    a = np.asarray(values, dtype=float)
-    return {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if len(a) > 1 else 0.0,
-            "min": float(a.min()), "max": float(a.max()), "median": float(np.median(a)), "n": len(a)}
 
 
 def summarise(raw):

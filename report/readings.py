@@ -8,32 +8,7 @@ test can hand each function numbers pointing the other way and see the sentence 
 
 import numpy as np
 
-
-def plural(n, word):
-    """"1 run", "5 runs"."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def pct(value):
-    return f"{value:.2%}"
-
-
-def mean_sd(s):
-    """`mean ± sd` of an accuracy spread, in percent, with enough digits that a small sd does not read 0;
-    one run has no sd, so only its value."""
-    if s.get("n", 2) < 2:
-        return f"{s['mean']:.2%}"
-    digits = 2 if s["std"] * 100 >= 0.01 or s["std"] == 0 else 3
-    return f"{s['mean'] * 100:.{digits}f}% \u00b1 {s['std'] * 100:.{digits}f}"
-
-
-def against_spread(gap, sd, runs):
-    """Whether a difference of `gap` exceeds `sd`, the run-to-run spread it is weighed against."""
-    if runs < 2:
-        return "from one run each, so there is no run-to-run spread to weigh it against"
-    if abs(gap) <= sd:
-        return f"within the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
-    return f"more than the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
+from kit.stats import against_spread, mean_sd, pct, plural
 
 
 # ---- task 1 ------------------------------------------------------------------------------------
@@ -128,8 +103,9 @@ def second_task(both, alone, logistic, svc):
     else:
         verdict = "more than the run-to-run spread: redrawing the image costs the classifier accuracy here"
     return (f"The same encoder and classifier trained on the digit loss alone (same data, shifts, schedule "
-            f"and epochs; {plural(alone['n'], 'run')}) name {mean_sd(alone)} of the test digits; task 2, which "
-            f"also redraws the image from the same code, names {mean_sd(both)}. The difference, {gap * 100:+.2f} "
+            f"and epochs; {plural(alone['n'], 'run')}) name {mean_sd(alone, unit='%')} of the test digits; "
+            f"task 2, which also redraws the image from the same code, names {mean_sd(both, unit='%')}. "
+            f"The difference, {gap * 100:+.2f} "
             f"points, is {verdict}. For scale: logistic regression on the raw pixels names {pct(logistic)}, an "
             f"RBF support-vector machine {pct(svc)}.")
 

@@ -85,7 +85,7 @@ def test_home_made_tsne_keeps_neighbours(experiments):
 
 def test_fashion_mnist_comes_through_the_keras_loader_offline(tmp_path):
     """common.fashion_mnist() links Debian's files into an empty Keras home; the real loader reads them."""
-    code = ("import sys; sys.path.insert(0, 'experiments'); import common, os; "
+    code = ("from experiments import common; import os; "
             "x, y, xt, yt = common.fashion_mnist(); "
             "print(x.shape, xt.shape, x.dtype, float(x.min()), float(x.max()), sorted(set(y.tolist())) == "
             "list(range(10)), sorted(os.listdir(os.path.join(os.environ['KERAS_HOME'], 'datasets', "

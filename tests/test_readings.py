@@ -1,18 +1,19 @@
 """Every judging sentence is computed from its numbers: each reading is handed numbers pointing one way,
 then the other, and the sentence must turn with them. The report's own judgements are in
-report/readings.py; each experiment's reading is its file's `reading` function, compiled from the
-source without running the experiment."""
+report/readings.py; each experiment's reading is its file's `reading` function, imported plainly (an
+experiment does its work only in main())."""
 
-import numpy as np
+import importlib
+
 import pytest
-import readings
 
-from kit.scripts import definitions_from
+from kit import stats
+from report import readings
 
 
-def reading_of(experiment, name="reading", extra=()):
-    """experiments/<experiment>.py's reading function (and `extra` helpers it calls), not run."""
-    return definitions_from(f"experiments/{experiment}.py", [name, *extra], {"np": np})[name]
+def reading_of(experiment, name="reading"):
+    """experiments/<experiment>.py's reading function (or another of its functions), imported."""
+    return getattr(importlib.import_module(f"experiments.{experiment}"), name)
 
 
 # ---- the report's judgements --------------------------------------------------------------------
@@ -90,10 +91,11 @@ def test_trials_reading_follows_the_table():
 
 
 def test_a_small_spread_keeps_its_digits():
-    assert readings.mean_sd({"mean": 0.99931, "std": 0.00004}) == "99.931% \u00b1 0.004"
-    assert readings.mean_sd({"mean": 0.9722, "std": 0.0035}) == "97.22% \u00b1 0.35"
-    assert readings.plural(1, "run") == "1 run" and readings.plural(5, "run") == "5 runs"
-    assert readings.mean_sd({"mean": 0.9994, "std": 0.0, "n": 1}) == "99.94%"  # one run: no "± 0.00"
+    assert stats.mean_sd({"mean": 0.99931, "std": 0.00004}, unit="%") == "99.931% \u00b1 0.004"
+    assert stats.mean_sd({"mean": 0.9722, "std": 0.0035}, unit="%") == "97.22% \u00b1 0.35"
+    assert stats.plural(1, "run") == "1 run" and stats.plural(5, "run") == "5 runs"
+    assert stats.mean_sd({"mean": 0.9994, "std": 0.0, "n": 1}, unit="%") == "99.94%"  # one run: no "± 0.00"
+    assert stats.mean_sd([0.5, 0.7], scale=1, digits=1) == "0.6 \u00b1 0.1"  # a list: its spread
 
 
 # ---- the experiments' readings -------------------------------------------------------------------
@@ -221,7 +223,7 @@ def test_tsne_reading_says_which_optimiser_got_further(gd, adam, expected):
 
 
 def test_pretraining_verdict_pairs_the_draws_and_the_pool_reading_turns():
-    reading = reading_of("pretraining", extra=["paired_gain"])
+    reading = reading_of("pretraining")
     pool = reading_of("pretraining", "data_size_reading")
     helps = {"from scratch": [0.69, 0.70, 0.68], "conv AE, frozen": [0.75, 0.76, 0.74], "raw pixels": [0.6] * 3}
     level = {"from scratch": [0.69, 0.70, 0.68], "conv AE, frozen": [0.70, 0.69, 0.685], "raw pixels": [0.6] * 3}
@@ -259,7 +261,7 @@ def test_contractive_reading_says_whose_code_moves_least():
 
 
 def test_winner_take_all_reading_turns_with_the_filter_measures():
-    reading = reading_of("winner_take_all", extra=["blank_reading"])
+    reading = reading_of("winner_take_all")
     structured = {"structured": 0.8, "area": 0.2}
     noisy = {"structured": 0.1, "area": 0.9}
     errors = {"conv WTA": 0.3, "fully connected, k = 5%": 0.3, "fully connected, k = 20%": 0.25}
