@@ -1,6 +1,8 @@
 """Session fixtures: each task script's graded run, the experiments' quick runs, one report layout.
 
-Each is made once per session and only when a test asks for it; the helpers are in helpers.py.
+Each is made once per session and only when a test asks for it; the helpers are in helpers.py. A test
+that asks for one of them (or another fixture in SLOW_FIXTURES) is marked `slow` here, so that
+`python -m pytest -m "not slow"` runs only the quick ones; tests slow for another reason carry the mark.
 """
 
 import os
@@ -14,6 +16,16 @@ from kit.experiments import NAMES
 from kit.jsonfile import read_json
 from kit.runs import headless_env
 from kit.scripts import REPO
+
+# Fixtures that train a model, run an experiment, build the report or grade a batch: minutes, not seconds.
+# ("run" is test_tasks.py's task1_run-or-task2_run, which it asks for by name.)
+SLOW_FIXTURES = {"task1_run", "task2_run", "run", "experiments", "report_build", "batch", "mischief", "wrong_model"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
