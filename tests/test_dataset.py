@@ -49,6 +49,7 @@ def test_images_are_real_digits_not_blank():
     assert min(ink) > 0.02 and 0.1 < sum(ink) / len(ink) < 0.25
 
 
+@pytest.mark.slow
 def test_build_tool_reproduces_the_files_byte_for_byte(tmp_path):
     subprocess.run(
         [sys.executable, os.path.join(REPO, "tools", "build_dataset.py"), "--out", str(tmp_path)],

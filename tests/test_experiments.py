@@ -83,6 +83,7 @@ def test_home_made_tsne_keeps_neighbours(experiments):
     assert trust["perplexity 30, Adam"] > 0.7 and trust["scikit-learn TSNE"] > 0.8
 
 
+@pytest.mark.slow
 def test_fashion_mnist_comes_through_the_keras_loader_offline(tmp_path):
     """common.fashion_mnist() links Debian's files into an empty Keras home; the real loader reads them."""
     code = ("from experiments import common; import os; "
@@ -170,7 +171,7 @@ def test_winner_take_all_measures_every_autoencoders_filters(experiments):
 def test_every_experiment_file_is_in_the_one_list():
     """kit/experiments.py is what the report and the tests run: a file left out of it would never run."""
     files = {os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO, "experiments"))
-             if name.endswith(".py")} - {"common"}
+             if name.endswith(".py")} - {"common", "__init__"}
     assert set(NAMES) == files
     for position, name in enumerate(NAMES):  # each runs after the experiments whose models it loads
         assert all(NAMES.index(needed) < position for needed in experiment(name).needs)

@@ -158,6 +158,7 @@ def test_model_rules_and_a_changed_evaluation_are_caught(wrong_model):
     assert wrong_model.changed_lines == 2  # the provided THOUGHT_VECTOR line and the evaluation line
 
 
+@pytest.mark.slow
 def test_a_classifier_that_sees_the_image_is_caught(tmp_path):
     leak = '"digit": layers.Dense(DIGITS, activation="softmax", name="leak")(layers.Concatenate()([thought, image]))'
     text = edited("task2", ('"digit": classifier(thought)', leak), epochs=1)
@@ -167,6 +168,7 @@ def test_a_classifier_that_sees_the_image_is_caught(tmp_path):
     assert abs(record.measured.digit_accuracy - record.printed.digit_accuracy) < 1e-4
 
 
+@pytest.mark.slow
 def test_without_the_sandbox_the_run_still_happens_and_says_so(tmp_path):
     record = grade(write(tmp_path, "task1.py", "raise RuntimeError('boom')\n"), "task1",
                    Limits(timeout_s=120, sandboxed=False))

@@ -86,6 +86,7 @@ def test_good_file_in_all_accepted_spellings(load_bitmaps, tmp_path, monkeypatch
         assert x[0].reshape(4, 4)[:, 1].tolist() == [1, 1, 1, 1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if not s.startswith("starter")])
 def test_whole_script_exits_2_with_one_line(script, tmp_path):
     (tmp_path / "dataset.txt").write_text(GOOD + "\n" + BAD[-1][0])
@@ -97,6 +98,7 @@ def test_whole_script_exits_2_with_one_line(script, tmp_path):
     assert not (tmp_path / "figures").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [s for s in SCRIPTS if not s.startswith("starter")])
 def test_too_few_images_to_split_stops_with_one_line(script, tmp_path):
     """5 images leave no validation image (10% of 5 rounds to 0): say so, don't train on nothing."""

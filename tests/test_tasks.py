@@ -38,6 +38,7 @@ def test_solution_imports_nothing_from_the_repo(task):
     assert not re.search(r"^\s*(from|import)\s+(kit|experiments|report|tests)\b", source_of(f"{task}.py"), flags=re.M)
 
 
+@pytest.mark.slow
 def test_starter_stops_at_the_first_todo_with_a_clear_message(task, tmp_path):
     done = run_script(f"starter/{task}.py", tmp_path, timeout=300)
     assert done.returncode != 0
