@@ -1,17 +1,20 @@
-"""Mark a class: run every student's task1.py/task2.py isolated, check the assignment's rules, measure, rank.
+"""Mark a class: run every student's task1.py/task2.py isolated, check the assignment's rules, measure, mark, rank.
 
-    python grade.py SUBMISSIONS [--data DIR] [--starter DIR] [--out DIR] [--jobs N] [--timeout S] [--memory GIB]
+    python grade.py SUBMISSIONS [--out DIR] [--scheme NAME|FILE] [--runs N] [--jobs N] [--timeout S] [--memory GIB]
     python grade.py SUBMISSIONS --only STUDENT        # one student: a batch system's array task
     python grade.py --collect OUT1 OUT2 ... --out OUT  # merge folders graded on several machines
+    python grade.py --marks-from marks.csv --out OUT   # the lecturer's marks back in: totals, gradebooks, feedback
     python grade.py SUBMISSION --gradescope --out /autograder/results   # inside Gradescope
 
-SUBMISSIONS is a folder with one folder per student (any names) holding task1.py and/or task2.py,
-a .zip of such a folder, or one student's folder. Each script runs in a fresh folder holding only
-it, dataset.txt and test.txt, under bubblewrap where installed (no network, nothing else of this
-machine readable or writable), with a time and memory limit; the grader measures its accuracy and
-size itself and never trusts what it prints. Writes, in --out: grades.csv, summary.md, index.html
-and <student>/<task>.json, .log and .diff.html; a row is written as each run ends, and a second
-call skips what is graded unless --force. The grader itself is the package grader/.
+SUBMISSIONS is the VLE's "download all submissions" (Moodle with or without folders, Canvas, Blackboard),
+as its zip or unpacked, a folder with a folder per student, or one student's folder (grader/intake.py).
+Each script runs --runs times, each in a fresh folder holding only it, dataset.txt and test.txt, under
+bubblewrap (no network, nothing else of this machine readable or writable), with a time and memory limit;
+the grader measures its accuracy and size itself and never trusts what it prints. The marking scheme
+(grader/schemes/) turns the checks and numbers into marks. Writes, in --out: grades.csv, summary.md,
+index.html, <student>/<task>.json, .log and .diff.html as each run ends; at the end marks.csv,
+gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip. A second call
+grades only what is new or changed (a file's SHA-256), or everything with --force.
 """
 
 import argparse
@@ -19,10 +22,11 @@ import os
 import sys
 import tempfile
 
-from grader import gradescope, outputs, sandbox
+from grader import gradescope, marks, outputs, sandbox
 from grader.batch import Marking, grade_all, plan
-from grader.intake import find_students
-from grader.records import MEMORY_GIB, TIME_LIMIT_S, Limits
+from grader.intake import find_class
+from grader.records import Limits
+from grader.stop import stop
 from kit.jsonfile import write_json
 
 KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -30,50 +34,82 @@ KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
 
 def main():
     args = parse_args()
-    if args.collect:
-        records = outputs.collect(args.collect, args.out)
-        print(f"{len(records)} rows from {len(args.collect)} folder(s) in {os.path.join(args.out, 'grades.csv')}")
+    scheme = marks.load(args.scheme)
+    manual = marks.read_manual(args.marks_from, scheme) if args.marks_from else None
+    if args.collect or args.marks_from:
+        records = outputs.collect(args.collect or [], args.out, scheme)
+        outputs.write_marking(args.out, records, scheme, manual)
+        print(f"{len(records)} rows from {len(args.collect or [args.out])} folder(s) in "
+              f"{os.path.join(args.out, 'grades.csv')}; marks in marks.csv")
         return
-    marking = Marking(args.data, args.starter, args.out, Limits(args.timeout, args.memory), args.jobs)
+    limits = Limits(args.timeout or scheme.limits.timeout_s, args.memory or scheme.limits.memory_gib,
+                    sandboxed(args.require_sandbox), args.runs or scheme.limits.runs)
+    marking = Marking(args.data, args.starter, args.out, limits, args.jobs)
     with tempfile.TemporaryDirectory() as unpacked:
-        students = find_students(args.submissions, unpacked)
-        unknown = set(args.only or ()) - set(students)
+        found = find_class(args.submissions, unpacked)
+        print(found.summary(), flush=True)
+        unknown = set(args.only or ()) - set(found.students)
         if unknown:
-            sys.exit(f"grade.py: --only {', '.join(sorted(unknown))}: not among the submissions")
-        todo = plan(students, args.out, args.only, args.force)
-        if sandbox.bwrap() is None:
-            print("warning: bubblewrap (bwrap) is not installed: runs are NOT sandboxed, and every row says so",
-                  file=sys.stderr)
-        grade_all(todo, marking)
+            stop(f"--only {', '.join(sorted(unknown))}: not among the submissions")
+        todo, changed = plan(found, args.out, args.only, args.force)
+        if changed:
+            print(f"{changed} changed file(s) since the last grading: graded again", flush=True)
+        try:
+            grade_all(todo, marking, scheme)
+        except KeyboardInterrupt:
+            done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0
+            print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
+                  "Run the same command again to grade the rest.", file=sys.stderr)
+            sys.exit(130)
     records = outputs.load_records([args.out])
-    outputs.write_class(args.out, records)
+    outputs.write_class(args.out, records, scheme)
+    outputs.write_marking(args.out, records, scheme)
     if args.gradescope:
         write_json(os.path.join(args.out, "results.json"),
-                   gradescope.results([r for r in records if r.student in students]))
+                   gradescope.results([r for r in records if r.student in found.students]))
     valid = sum(r.valid for r in records)
-    print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')} and index.html")
+    print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
+
+
+def sandboxed(required):
+    """None (sandbox every run) where bubblewrap works here; False, said in one line, where it does not; with
+    --require-sandbox that line and exit 2 instead."""
+    if sandbox.bwrap() is None:
+        why = "bubblewrap (bwrap) is not installed"
+    else:
+        why = sandbox.self_test()
+        if why is None:
+            return None
+        why = f"bubblewrap cannot make its namespaces here ({why})"
+    if required:
+        stop(f"{why}; --require-sandbox: nothing graded")
+    print(f"warning: {why}: runs are NOT sandboxed, and every row says so", file=sys.stderr)
+    return False
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("submissions", nargs="?", help="folder of student folders, a .zip of one, or one student")
+    parser.add_argument("submissions", nargs="?", help="the VLE's download (zip or folder), or one student's folder")
     parser.add_argument("--data", default=KIT_ROOT, help="folder with dataset.txt and test.txt (default: the kit's)")
     parser.add_argument("--starter", default=os.path.join(KIT_ROOT, "starter"), help="the provided scripts")
     parser.add_argument("--out", default="grades", help="where the grades go (default: grades)")
+    parser.add_argument("--scheme", default="assignment",
+                        help="marking scheme: a TOML file, or a shipped one: assignment (default), 2018-19")
+    parser.add_argument("--runs", type=int, help="runs of each script (default: the scheme's)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
-    parser.add_argument("--timeout", type=float, default=TIME_LIMIT_S,
-                        help=f"seconds a run may take (default {TIME_LIMIT_S})")
-    parser.add_argument("--memory", type=float, default=MEMORY_GIB,
-                        help=f"GiB of resident memory a run may use (default {MEMORY_GIB:g})")
+    parser.add_argument("--timeout", type=float, help="seconds a run may take (default: the scheme's)")
+    parser.add_argument("--memory", type=float, help="GiB of resident memory a run may use (default: the scheme's)")
+    parser.add_argument("--require-sandbox", action="store_true", help="stop (exit 2) where runs cannot be sandboxed")
     parser.add_argument("--only", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--force", action="store_true", help="grade again what is already graded")
     parser.add_argument("--collect", nargs="+", metavar="OUT", help="merge graded folders into --out")
+    parser.add_argument("--marks-from", metavar="CSV", help="marks.csv with the manual parts filled in")
     parser.add_argument("--gradescope", action="store_true", help="also write Gradescope's results.json")
     args = parser.parse_args()
-    if not args.collect and not args.submissions:
-        parser.error("give SUBMISSIONS, or --collect OUT...")
+    if not (args.collect or args.marks_from) and not args.submissions:
+        parser.error("give SUBMISSIONS, or --collect OUT..., or --marks-from CSV")
     for name in ("dataset.txt", "test.txt"):
-        if not args.collect and not os.path.isfile(os.path.join(args.data, name)):
+        if args.submissions and not os.path.isfile(os.path.join(args.data, name)):
             parser.error(f"--data {args.data}: no {name} there")
     return args
 

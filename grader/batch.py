@@ -1,5 +1,6 @@
 """Grade a class: plan which (student, task) runs to make, make them a few at a time, save each as it ends."""
 
+import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 
 from grader import outputs, sandbox
 from grader.grading import grade_task
-from grader.intake import task_file
 from grader.records import TASKS, Limits, Record
+from kit.jsonfile import read_json
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class Job:
     student: str
     task: str
     script: str  # the path of the file (it may not exist: the record then says `missing`)
+    file: str = ""  # the same within the student's submission, as the record shows it
+    why: str = ""  # why that file
+    student_id: str = ""
+    student_name: str = ""
+    source: str = ""  # the download's layout
 
 
 @dataclass(frozen=True)
@@ -31,28 +37,56 @@ class Marking:
     jobs: int = 1  # runs at once
 
 
-def plan(students, out, only=None, force=False):
-    """The jobs to run: `only`'s students (all if None), those not graded yet in `out` unless `force`."""
-    return [Job(student, task, task_file(students[student], task)) for student in sorted(only or students)
-            for task in TASKS if force or not os.path.isfile(outputs.record_path(out, student, task))]
+def plan(found, out, only=None, force=False):
+    """(jobs to run, how many of them regrade a changed file): `only`'s students (all if None); a task already
+    graded in `out` is skipped unless `force` or its file changed since (its SHA-256 differs)."""
+    todo, changed = [], 0
+    for key in sorted(only or found.students):
+        student = found.students[key]
+        for task in TASKS:
+            chosen = student.files.get(task)
+            script = chosen.path if chosen else os.path.join(student.folder, f"{task}.py")
+            job = Job(key, task, script, os.path.relpath(script, student.folder) if chosen else "",
+                      chosen.why if chosen else "", student.student_id, student.name, found.layout)
+            saved = outputs.record_path(out, key, task)
+            if force or not os.path.isfile(saved):
+                todo.append(job)
+            elif read_json(saved).get("sha256", "") != sha256_of(script):
+                todo.append(job)
+                changed += 1
+    return todo, changed
 
 
-def grade_all(todo, marking):
-    """Grade each job, marking.jobs at a time; save each row as it ends, whatever its run did."""
+def sha256_of(path):
+    """The SHA-256 of a file as the grader reads it, or '' where there is none."""
+    if not os.path.isfile(path):
+        return ""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return hashlib.sha256(f.read().encode("utf-8", errors="replace")).hexdigest()
+
+
+def grade_all(todo, marking, scheme=None):
+    """Grade each job, marking.jobs at a time; save each row as it ends, whatever its run did. On Ctrl-C the
+    queued jobs are cancelled and the running sandboxes killed; the finished rows stay (KeyboardInterrupt
+    is raised again for the caller to say so)."""
     start, done = time.time(), 0
     runs_left = sum(os.path.isfile(job.script) for job in todo)  # a missing file takes no time
     runs_done = 0
-    with ThreadPoolExecutor(max_workers=max(1, marking.jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, marking.jobs))
+    try:
         futures = {pool.submit(grade_one, job, marking): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                record = future.result().as_student(job.student)
+                record = future.result()
+            except KeyboardInterrupt:
+                raise
             except Exception as error:  # a bug of the grader's must not cost the batch either
                 record = Record.crashed(job.task, job.student, f"the grader failed: {error!r}",
-                                        sandbox.bwrap() is not None)
+                                        sandbox.bwrap() is not None and marking.limits.sandboxed is not False)
+            record = named(record, job)
             outputs.save_record(marking.out, record)
-            outputs.write_class(marking.out, outputs.load_records([marking.out]))
+            outputs.write_class(marking.out, outputs.load_records([marking.out]), scheme)
             done += 1
             ran = os.path.isfile(job.script)
             runs_done, runs_left = runs_done + ran, runs_left - ran
@@ -61,8 +95,23 @@ def grade_all(todo, marking):
             verdict = "valid" if record.valid else "invalid: " + ", ".join(record.problems)
             print(f"[{done}/{len(todo)}] {job.student} {job.task}: {verdict} "
                   f"(elapsed {elapsed / 60:.1f} min, about {left / 60:.1f} min left)", flush=True)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        sandbox.stop_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return done
 
 
 def grade_one(job, marking):
     return grade_task(job.script, job.task, marking.data, os.path.join(marking.starter, f"{job.task}.py"),
                       marking.limits)
+
+
+def named(record, job):
+    """The record with who it is and which file it graded."""
+    record.student, record.student_id, record.student_name = job.student, job.student_id, job.student_name
+    record.source = job.source
+    record.file, record.file_why = job.file, job.why
+    return record

@@ -1,42 +1,226 @@
-"""Find the class in what the marker was given: the students, and each one's task files.
+"""Find the class in what the marker was given: each student, and the file to grade for each task.
 
-A submissions folder with a folder per student, a .zip of one (the VLE's "download all", often
-wrapped in one more folder), or one student's own folder.
+What a VLE's "download all submissions" looks like, by its documented naming:
+- Moodle, "Download submissions in folders": a folder per student, `<Full name>_<participant id>_assignsubmission_file_`
+  (mod/assign: the folder prefix is the full name and the participant's unique id, then the plugin's name);
+- Moodle without folders: every file renamed `<Full name>_<participant id>_assignsubmission_file_<file name>`;
+- Canvas ("Download submissions"): every file renamed `<login name>_<user id>_<submission id>_<file name>`,
+  with `_LATE` after the login name for a late submission, and `-1`, `-2` ... before the extension of a
+  resubmitted file (Canvas Guides, "How do I download all student submissions for an assignment?");
+- Blackboard ("Download assignment"): `<assignment>_<user name>_attempt_<yyyy-mm-dd-hh-mm-ss>_<file name>`, plus a
+  `.txt` receipt per attempt (Blackboard Help, "Download assignments");
+- a folder per student (any names), or one student's own folder.
+Inside a student's files: their own .zip is unpacked, folders are searched, and `Task1.py`, `task1 (1).py`,
+`task1-1.py` all count as task1.py. With several candidates the newest is taken (the later attempt or
+resubmission, else the later file time), and the record says which file and why.
 """
 
 import os
-import sys
+import re
+import shutil
+import time
 import zipfile
+from dataclasses import dataclass, field
 
 from grader.records import TASKS
+from grader.stop import stop
+
+IGNORED = (".", "__MACOSX")  # hidden files and macOS's resource forks in zips
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_file_(?P<file>.*)$")
+CANVAS = re.compile(r"^(?P<login>[A-Za-z0-9.\-]+?)(?P<late>_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
+BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<login>[^_]+)_attempt_(?P<stamp>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?$")
+# task1.py, Task1.py, TASK1.PY, task1 (1).py, task1-1.py, task1_2.py: the number, if any, is a resubmission's.
+TASK_FILE = re.compile(r"^(?P<task>task[12])(?:\s*\((?P<copy>\d+)\)|[-_](?P<again>\d+))?\.py$", re.IGNORECASE)
 
 
-def find_students(submissions, unpack_to):
-    """{student: folder}: the folders of a submissions folder or zip, or one student's own folder."""
+@dataclass
+class Found:
+    """The file taken for one task of one student, and why it was that one."""
+
+    path: str
+    why: str
+
+
+@dataclass
+class Student:
+    """One student's submission as the download holds it."""
+
+    key: str  # the folder name under --out: unique in the class
+    folder: str  # where their files are (unpacked)
+    student_id: str = ""
+    name: str = ""
+    files: dict[str, Found] = field(default_factory=dict)  # task -> the file to grade
+
+
+@dataclass
+class ClassFound:
+    """What was found: the layout, the students, and a sentence for the marker."""
+
+    layout: str
+    students: dict[str, Student]
+
+    def summary(self):
+        """One line: how many students in which layout, who lacks which task, who had several files."""
+        parts = [f"{len(self.students)} students ({self.layout})"]
+        for task in TASKS:
+            lacking = sum(task not in s.files for s in self.students.values())
+            if lacking:
+                parts.append(f"{lacking} without {task}.py")
+        for task in TASKS:
+            several = sum("of " in s.files[task].why for s in self.students.values() if task in s.files)
+            if several:
+                parts.append(f"{several} with several {task} files: took the newest")
+        return "; ".join(parts)
+
+
+# ---- the class ---------------------------------------------------------------------------------------
+def find_class(submissions, unpack_to):
+    """The students in a download (folder or zip) and each one's task files; exits 2 with one line if none."""
     if not os.path.exists(submissions):
-        sys.exit(f"grade.py: {submissions}: no such folder or file")
+        stop(f"{submissions}: no such folder or file")
+    root = submissions
     if zipfile.is_zipfile(submissions):
-        with zipfile.ZipFile(submissions) as archive:
-            archive.extractall(unpack_to)  # zipfile drops absolute paths and '..' from member names
-        submissions = unpack_to
-        while True:  # "download all" archives often wrap everything in one folder
-            entries = [e for e in os.listdir(submissions) if not e.startswith((".", "__MACOSX"))]
-            inner = os.path.join(submissions, entries[0]) if len(entries) == 1 else None
-            if inner and os.path.isdir(inner) and not holds_a_task(submissions) and not holds_a_task(inner):
-                submissions = inner
-            else:
-                break
-    if holds_a_task(submissions):
-        return {os.path.basename(os.path.abspath(submissions)): submissions}
-    return {name: os.path.join(submissions, name) for name in sorted(os.listdir(submissions))
-            if os.path.isdir(os.path.join(submissions, name)) and not name.startswith((".", "__MACOSX"))}
+        root = os.path.join(unpack_to, "download")
+        unpack(submissions, root)
+    elif os.path.isfile(submissions):
+        stop(f"{submissions}: neither a folder nor a zip file")
+    root = unwrap(root)
+    layout, students = read_layout(root, unpack_to)
+    for student in students.values():
+        student.files = task_files(student.folder, unpack_to)
+    if not any(s.files for s in students.values()):
+        stop(f"{submissions}: no task1.py or task2.py found (looked for a folder per student, "
+                 "Moodle's, Canvas's and Blackboard's downloads, and one student's folder)")
+    return ClassFound(layout, students)
 
 
-def holds_a_task(folder):
-    return any(os.path.isfile(os.path.join(folder, f"{task}.py")) for task in TASKS)
+def unpack(archive, folder):
+    """Unzip, keeping each file's time from the zip (the newest file is chosen by it)."""
+    with zipfile.ZipFile(archive) as z:
+        for member in z.infolist():
+            path = z.extract(member, folder)  # zipfile drops absolute paths and '..' from member names
+            stamp = time.mktime((*member.date_time, 0, 0, -1))
+            os.utime(path, (stamp, stamp))
 
 
-def task_file(folder, task):
-    """The student's <task>.py: at the top of their folder, else the shallowest one below it."""
-    found = [os.path.join(root, f"{task}.py") for root, _, files in os.walk(folder) if f"{task}.py" in files]
-    return min(found, key=lambda p: (p.count(os.sep), p)) if found else os.path.join(folder, f"{task}.py")
+def entries(folder):
+    return sorted(e for e in os.listdir(folder) if not e.startswith(IGNORED))
+
+
+def unwrap(folder):
+    """The folder inside the one-folder wrappers that "download all" archives often add."""
+    while True:
+        inside = entries(folder)
+        if len(inside) == 1 and os.path.isdir(os.path.join(folder, inside[0])) and not has_task(folder) \
+                and not MOODLE.match(inside[0]):
+            folder = os.path.join(folder, inside[0])
+        else:
+            return folder
+
+
+def has_task(folder):
+    return any(TASK_FILE.match(e) for e in entries(folder))
+
+
+def read_layout(root, unpack_to):
+    """(layout name, {key: Student}) of the download's top folder."""
+    names = entries(root)
+    files = [n for n in names if os.path.isfile(os.path.join(root, n))]
+    folders = [n for n in names if os.path.isdir(os.path.join(root, n))]
+    if folders and all(MOODLE.match(n) for n in folders):
+        return "Moodle, folders", by_student(
+            {n: os.path.join(root, n) for n in folders}, MOODLE, "name", "id")
+    flat = [(n, MOODLE.match(n)) for n in files]
+    if files and all(m for _, m in flat):
+        return "Moodle, without folders", grouped(root, flat, unpack_to, "name", "id")
+    flat = [(n, CANVAS.match(n)) for n in files]
+    if files and all(m for _, m in flat):
+        return "Canvas", grouped(root, flat, unpack_to, "login", "id")
+    flat = [(n, BLACKBOARD.match(n) or BLACKBOARD.match(os.path.splitext(n)[0])) for n in files]  # file, receipt
+    if files and all(m for _, m in flat):
+        return "Blackboard", grouped(root, [(n, m) for n, m in flat if m.group("file")], unpack_to, "login", None)
+    if has_task(root) or (files and not folders):
+        key = os.path.basename(os.path.abspath(root))
+        return "one student's folder", {key: Student(key, root)}
+    return "a folder per student", {n: Student(n, os.path.join(root, n)) for n in folders}
+
+
+def by_student(folders, pattern, name_group, id_group):
+    """Students from folders whose names carry the student's name and id."""
+    found = {}
+    for folder_name, path in folders.items():
+        m = pattern.match(folder_name)
+        key = f"{m.group(name_group)}_{m.group(id_group)}"
+        found[key] = Student(key, path, m.group(id_group), m.group(name_group))
+    return found
+
+
+def grouped(root, matches, unpack_to, name_group, id_group):
+    """Students from renamed files: each student's files copied into a folder of their own, under their
+    original names (with the attempt's time kept, so the newest can be told)."""
+    found = {}
+    for file_name, m in matches:
+        student_id = m.group(id_group) if id_group else ""
+        key = f"{m.group(name_group)}_{student_id}" if student_id else m.group(name_group)
+        folder = os.path.join(unpack_to, "students", key)
+        found.setdefault(key, Student(key, folder, student_id, m.group(name_group)))
+        stamp = m.groupdict().get("stamp")
+        target = os.path.join(folder, stamp or "", m.group("file"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(os.path.join(root, file_name), target)
+    return found
+
+
+# ---- one student's files -----------------------------------------------------------------------------
+def task_files(folder, unpack_to):
+    """{task: Found}: each task's file in a student's folder, their zips unpacked, the newest of several."""
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            if name.lower().endswith(".zip") and zipfile.is_zipfile(path):
+                inner = os.path.join(unpack_to, "own-zips", os.path.relpath(path, os.path.dirname(folder)))
+                unpack(path, inner)
+                os.makedirs(os.path.join(folder, ".zips"), exist_ok=True)
+                link = os.path.join(folder, ".zips", name)
+                if not os.path.exists(link):
+                    os.symlink(inner, link)
+    candidates = {task: [] for task in TASKS}
+    for root, _, files in os.walk(folder, followlinks=True):
+        for name in files:
+            m = TASK_FILE.match(name)
+            if m:
+                candidates[m.group("task").lower()].append(os.path.join(root, name))
+    return {task: choose(paths, folder, task) for task, paths in candidates.items() if paths}
+
+
+def choose(paths, folder, task):
+    """The newest of a task's files: by attempt folder (Blackboard's time stamp), resubmission number, then
+    file time; the reason in words."""
+    def newness(path):
+        m = TASK_FILE.match(os.path.basename(path))
+        again = int(m.group("copy") or m.group("again") or 0)
+        return (attempt_of(path), again, os.path.getmtime(path), -path.count(os.sep))
+
+    best = max(paths, key=newness)
+    if len(paths) > 1:
+        why = f"the newest of {len(paths)} ({', '.join(sorted(place(p, folder) for p in paths))})"
+    elif place(best, folder) == f"{task}.py":
+        why = "the only one"
+    else:
+        why = f"the only one, {place(best, folder)}"
+    return Found(best, why)
+
+
+def place(path, folder):
+    """Where a file is in a student's submission, in words: 'src/task1.py', 'task1.py in their zip a.zip'."""
+    inside = os.path.relpath(path, folder)
+    if inside.startswith(".zips" + os.sep):
+        archive, _, rest = inside[len(".zips") + 1:].partition(os.sep)
+        return f"{rest} in their zip {archive}"
+    return inside
+
+
+def attempt_of(path):
+    """Blackboard's attempt time stamp in the path, or '' elsewhere."""
+    stamps = re.findall(r"\d{4}(?:-\d\d){5}", path)
+    return stamps[-1] if stamps else ""

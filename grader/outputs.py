@@ -10,6 +10,7 @@ import html
 import os
 import shutil
 
+from grader import canvas, feedback, marks, moodle
 from grader.records import COLUMNS, PROBLEMS, TASKS, Record
 from kit.jsonfile import read_json, write_json
 
@@ -43,20 +44,52 @@ def load_records(folders):
 
 
 # ---- the class -------------------------------------------------------------------------------
-def write_class(out, records):
-    """grades.csv, summary.md and index.html for these records, in `out`."""
+def write_class(out, records, scheme=None):
+    """grades.csv, summary.md and index.html for these records, in `out` (written again after every run)."""
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(r.row() for r in records)
+        for r in records:
+            row = r.row()
+            if scheme:
+                row["mark"] = f"{marks.task_mark(marks.task_parts(r, scheme, records)):g}"
+            writer.writerow(row)
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(summary_markdown(records))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(index_html(records))
 
 
-def collect(folders, out):
+def write_marking(out, records, scheme, manual=None):
+    """What goes back to the students and the VLE, once a batch ends: marks.csv (with the parts a person
+    marks), gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip."""
+    for r in records:  # the diff is a file of its own beside the record
+        diff = os.path.join(r.folder, f"{r.task}.diff.html")
+        if not r.diff_html and os.path.isfile(diff):
+            with open(diff, encoding="utf-8") as f:
+                r.diff_html = f.read()
+    rows = marks.marks_table(records, scheme, manual)
+    marks.write_marks(os.path.join(out, "marks.csv"), rows, scheme)
+    source = {r.student: r.source for r in records}
+    moodle.write_worksheet(os.path.join(out, "gradebook-moodle.csv"),
+                           [row for row in rows if source[row["student"]].startswith("Moodle")], scheme.total)
+    canvas.write_gradebook(os.path.join(out, "gradebook-canvas.csv"),
+                           [row for row in rows if source[row["student"]] == "Canvas"])
+    os.makedirs(os.path.join(out, "feedback"), exist_ok=True)
+    pages = {}
+    for student in sorted(source):
+        mine = [r for r in records if r.student == student]
+        text = feedback.page(student, mine, scheme, records, manual)
+        with open(os.path.join(out, "feedback", f"{student}.html"), "w", encoding="utf-8") as f:
+            f.write(text)
+        if mine[0].source.startswith("Moodle"):
+            pages[(mine[0].student_name, mine[0].student_id)] = text
+    moodle.write_feedback_zip(os.path.join(out, "feedback-moodle.zip"), pages)
+    return rows
+
+
+def collect(folders, out, scheme=None):
     """Merge graded folders (e.g. one per machine) into `out`: their student folders copied, class files written."""
     for folder in folders:
         if os.path.abspath(folder) == os.path.abspath(out):
@@ -65,7 +98,7 @@ def collect(folders, out):
             if any(os.path.isfile(record_path(folder, student, t)) for t in TASKS):
                 shutil.copytree(os.path.join(folder, student), os.path.join(out, student), dirs_exist_ok=True)
     records = load_records([out])
-    write_class(out, records)
+    write_class(out, records, scheme)
     return records
 
 

@@ -8,6 +8,8 @@ and written to <student>/<task>.json and to a grades.csv row only here (`to_json
 
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from kit.stats import spread
+
 TASKS = ("task1", "task2")  # the files a submission holds, as <task>.py
 TIME_LIMIT_S = 600  # the assignment: at most 10 minutes on a CPU
 MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
@@ -30,9 +32,13 @@ PROBLEMS = {
     "score-mismatch": "printed accuracy differs from the grader's measurement by more than 0.01 points",
 }
 
-# grades.csv, column by column (README: "Marking a class").
+# grades.csv, column by column (docs/marking.md). Measured numbers are the mean over the runs; *_sd their
+# standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task.
 COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
-           "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed"]
+           "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed",
+           "student_id", "student_name", "file", "runs", "pixel_accuracy_sd", "digit_accuracy_sd", "wall_s_sd",
+           "mark"]
+RUN_NUMBERS = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what each run of several keeps
 
 
 RUN_ONLY = ("exit_status", "peak_rss_gib", "output_bytes", "events", "models")
@@ -45,6 +51,7 @@ class Limits:
     timeout_s: float = TIME_LIMIT_S
     memory_gib: float = MEMORY_GIB
     sandboxed: bool | None = None
+    runs: int = 1  # runs of the script, each in a fresh sandbox: nothing is seeded, so one run is one draw
 
 
 @dataclass
@@ -93,6 +100,13 @@ class Record:
     checks: dict[str, Check] = field(default_factory=dict)
     measured: Numbers = field(default_factory=Numbers)
     printed: Numbers = field(default_factory=Numbers)
+    source: str = ""  # the download's layout: "Moodle, folders", "Canvas", ... (which gradebook the id is for)
+    student_id: str = ""  # where the download's layout names them
+    student_name: str = ""
+    file: str = ""  # the file graded, within the student's submission
+    file_why: str = ""  # why that file (the only one, the newest of several ...)
+    sha256: str = ""  # of the file graded: a changed file is graded again
+    runs: list[dict] = field(default_factory=list)  # each run's RUN_NUMBERS, when it ran more than once
     changed_lines: int | None = None  # provided lines changed outside the TODO blocks
     wall_s: float | None = None  # the grader's clock on the whole run
     exit_status: int | None = None
@@ -149,6 +163,10 @@ class Record:
         def number(value, form, scale=1):
             return form.format(value * scale) if value is not None else ""
 
+        def sd(key, form, scale=1):
+            values = [r[key] for r in self.runs if r.get(key) is not None]
+            return number(spread(values)["std"], form, scale) if len(values) > 1 else ""
+
         m, p = self.measured, self.printed
         return {"student": self.student, "task": self.task, "valid": "yes" if self.valid else "no",
                 "problems": ";".join(self.problems),
@@ -158,7 +176,12 @@ class Record:
                 "printed_digit_accuracy": number(p.digit_accuracy, "{:.2f}", 100),
                 "duration_s": number(p.duration_s, "{:.1f}"), "wall_s": number(self.wall_s, "{:.1f}"),
                 "parameters": number(m.parameters, "{:d}"), "changed_lines": number(self.changed_lines, "{:d}"),
-                "sandboxed": "yes" if self.sandboxed else "no"}
+                "sandboxed": "yes" if self.sandboxed else "no", "student_id": self.student_id,
+                "student_name": self.student_name, "file": self.file,
+                "runs": str(max(len(self.runs), 1)) if self.wall_s is not None else "0",
+                "pixel_accuracy_sd": sd("pixel_accuracy", "{:.2f}", 100),
+                "digit_accuracy_sd": sd("digit_accuracy", "{:.2f}", 100), "wall_s_sd": sd("wall_s", "{:.1f}"),
+                "mark": ""}
 
     def as_student(self, student):
         """This record under a student's name."""

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -23,9 +24,32 @@ INSIDE = "/sandbox"  # where the run folder appears inside the sandbox
 GRADER = "/grader"  # where the grader's probe package appears inside the sandbox (read-only), as /grader/probe
 
 
+STOPPING = threading.Event()  # set on Ctrl-C: no new run starts, and every running one is killed
+
+
 def bwrap():
     """The bubblewrap executable, or None where it is not installed."""
     return shutil.which("bwrap")
+
+
+def self_test():
+    """None where bubblewrap can make its namespaces here, else why not, in one line: an unprivileged
+    container (Gradescope's, a CI runner's) may forbid user namespaces although bwrap is installed."""
+    with tempfile.TemporaryDirectory() as folder:
+        argv, cwd, env = command(folder, os.path.dirname(os.path.abspath(__file__)), ["-c", "pass"], True)
+        try:
+            done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return f"{argv[0]} could not be run: {error}"
+    if done.returncode == 0:
+        return None
+    said = (done.stderr.strip() or done.stdout.strip() or "no message").splitlines()[0]
+    return f"{argv[0]} exited with status {done.returncode}: {said}"
+
+
+def stop_all():
+    """Ctrl-C: start nothing more, and kill every run under way (their loops see it within POLL_S)."""
+    STOPPING.set()
 
 
 def command(run_folder, probe_folder, argv, sandboxed, extra_env=None):
@@ -81,7 +105,10 @@ class Run:
 
 
 def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
-    """Run a program with a wall-time and a resident-memory limit on its whole process tree; a `Run`."""
+    """Run a program with a wall-time and a resident-memory limit on its whole process tree; a `Run`.
+    Raises KeyboardInterrupt once stop_all() was called (the run is killed, or never started)."""
+    if STOPPING.is_set():
+        raise KeyboardInterrupt
     start = time.time()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True, pass_fds=pass_fds)
@@ -90,6 +117,10 @@ def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
     reader.start()
     killed, peak = None, 0
     while process.poll() is None:
+        if STOPPING.is_set():
+            kill_tree(process.pid)
+            process.wait()
+            raise KeyboardInterrupt
         rss = tree_rss(process.pid)
         peak = max(peak, rss)
         if time.time() - start > timeout:

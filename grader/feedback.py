@@ -1,0 +1,70 @@
+"""The page a student can be sent: feedback/<student>.html, in plain words.
+
+Per task: the file graded and why, each rule passed or failed with its evidence, the numbers the grader
+measured beside those the script printed, the mark with its parts, and the diff against the starter.
+"""
+
+import html
+import re
+
+from grader import marks
+from grader.records import PROBLEMS
+
+STYLE = """body {font-family: sans-serif; margin: 1.5em; max-width: 70em} table {border-collapse: collapse}
+td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top} th {background: #eee}
+.ok {color: #1e7b34; font-weight: bold} .no {color: #c0392b; font-weight: bold} .note {color: #555}
+.diff table {font-family: monospace; font-size: 12px}"""
+
+
+def page(student, records, scheme, class_records, manual=None):
+    """The feedback page of one student (their records, one per task)."""
+    first = records[0]
+    who = html.escape(first.student_name or student)
+    body = [f"<h1>Assignment 2: feedback for {who}</h1>"]
+    if scheme:
+        row = next(r for r in marks.marks_table(class_records, scheme, manual) if r["student"] == student)
+        body.append(f"<p><b>Mark: {row['total']} of {scheme.total:g}</b> ({html.escape(scheme.name)}). "
+                    + "; ".join(f"{task}: {row[task]}" for task in scheme.tasks)
+                    + "".join(f"; {part}: {row[part] or 'to be marked by your lecturer'}" for part in scheme.manual)
+                    + ".</p>")
+    for r in records:
+        body += task_section(r, scheme, class_records)
+    return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Feedback: {who}</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def task_section(r, scheme, class_records):
+    out = [f"<h2>{r.task}.py</h2>"]
+    if r.file:
+        out.append(f"<p class=\"note\">File graded: <code>{html.escape(r.file)}</code> ({html.escape(r.file_why)})."
+                   + (f" Run {len(r.runs)} times, each in a fresh sandbox; numbers are the mean." if r.runs else "")
+                   + "</p>")
+    out.append("<p>" + ("Every rule of the assignment was kept." if r.valid else
+                        "Rules not kept: " + ", ".join(html.escape(PROBLEMS[p]) for p in r.problems) + ".") + "</p>")
+    rows = "".join(f"<tr><td>{html.escape(PROBLEMS[code])}</td><td class=\"{'ok' if c.ok else 'no'}\">"
+                   f"{'passed' if c.ok else 'failed'}</td><td>{html.escape(c.evidence)}</td></tr>"
+                   for code, c in r.checks.items())
+    out.append(f"<table><tr><th>rule</th><th>result</th><th>evidence</th></tr>{rows}</table>")
+    m, p = r.measured, r.printed
+    numbers = [("pixel accuracy", m.pixel_accuracy, p.pixel_accuracy, "{:.2%}"),
+               ("digit accuracy", m.digit_accuracy, p.digit_accuracy, "{:.2%}"),
+               ("parameters", m.parameters, p.parameters, "{:,.0f}"),
+               ("duration (s)", r.wall_s, p.duration_s, "{:.1f}")]
+    cells = "".join(f"<tr><td>{name}</td><td>{form.format(a) if a is not None else '-'}</td>"
+                    f"<td>{form.format(b) if b is not None else '-'}</td></tr>"
+                    for name, a, b, form in numbers if a is not None or b is not None)
+    if cells:
+        out.append("<h3>Numbers</h3><table><tr><th></th><th>measured by the grader</th><th>printed by your script"
+                   f"</th></tr>{cells}</table><p class=\"note\">The grader measures your model itself; the duration "
+                   "it measures is the whole process.</p>")
+    if scheme:
+        parts = marks.task_parts(r, scheme, class_records)
+        rows = "".join(f"<tr><td>{html.escape(x.name)}</td><td>{x.marks:g}</td><td>{x.most:g}</td>"
+                       f"<td>{html.escape(x.why)}</td></tr>" for x in parts)
+        out.append(f"<h3>Mark</h3><table><tr><th>part</th><th>marks</th><th>of</th><th>why</th></tr>{rows}</table>")
+    diff = re.search(r"<body>(.*)</body>", r.diff_html, flags=re.S)
+    if diff:
+        style = re.search(r"<style[^>]*>(.*?)</style>", r.diff_html, flags=re.S)
+        out.append("<h3>Your file against the starter</h3>" + (f"<style>{style.group(1)}</style>" if style else "")
+                   + f"<div class=\"diff\">{diff.group(1)}</div>")
+    return out

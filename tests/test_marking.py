@@ -1,0 +1,312 @@
+"""The lecturer's marking loop: every VLE's download found, marks from a scheme, gradebook files and feedback
+out, a changed file graded again, Ctrl-C and a refused sandbox handled. Scripts that fail fast stand in for
+real solutions: nothing here needs a TensorFlow training run."""
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from grader import batch, marks, moodle, outputs
+from grader.feedback import page
+from grader.grading import combined
+from grader.intake import find_class
+from grader.records import Check, Numbers, Record
+from kit.jsonfile import write_json
+from kit.runs import headless_env
+from kit.scripts import REPO
+
+
+def write(path, text="x = 1\n"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def found(folder, tmp_path):
+    return find_class(str(folder), str(tmp_path / "unpacked"))
+
+
+def grade_py(*args, env=None, timeout=300):
+    return subprocess.run([sys.executable, os.path.join(REPO, "grade.py"), *map(str, args)], capture_output=True,
+                          text=True, env=env or headless_env(), timeout=timeout)
+
+
+# ---- intake: each platform's download, named as the platform names files ---------------------------------
+def test_moodle_in_folders(tmp_path):
+    # Moodle, "Download submissions in folders": <Full name>_<participant id>_assignsubmission_file_/<file>
+    write(tmp_path / "dl" / "Jane Doe_1234567_assignsubmission_file_" / "task1.py")
+    write(tmp_path / "dl" / "Jane Doe_1234567_assignsubmission_file_" / "task2.py")
+    write(tmp_path / "dl" / "Li Wei_7654321_assignsubmission_file_" / "Task1.py")
+    c = found(tmp_path / "dl", tmp_path)
+    assert c.layout == "Moodle, folders" and set(c.students) == {"Jane Doe_1234567", "Li Wei_7654321"}
+    li = c.students["Li Wei_7654321"]
+    assert (li.student_id, li.name) == ("7654321", "Li Wei") and li.files["task1"].why == "the only one, Task1.py"
+    assert c.summary() == "2 students (Moodle, folders); 1 without task2.py"
+
+
+def test_moodle_without_folders_zipped(tmp_path):
+    # Moodle without folders: each file renamed <Full name>_<participant id>_assignsubmission_file_<file>
+    with zipfile.ZipFile(tmp_path / "moodle.zip", "w") as z:
+        z.writestr("Jane Doe_1234567_assignsubmission_file_task1.py", "x = 1\n")
+        z.writestr("Jane Doe_1234567_assignsubmission_file_task2.py", "x = 2\n")
+        z.writestr("Ann O'Neil_42_assignsubmission_file_task2.py", "x = 3\n")
+    c = found(tmp_path / "moodle.zip", tmp_path)
+    assert c.layout == "Moodle, without folders"
+    assert set(c.students["Jane Doe_1234567"].files) == {"task1", "task2"}
+    assert c.students["Ann O'Neil_42"].student_id == "42" and "task1" not in c.students["Ann O'Neil_42"].files
+
+
+def test_canvas_with_a_resubmission_and_a_late_one(tmp_path):
+    # Canvas: <login>[_LATE]_<user id>_<submission id>_<file>; a resubmitted file gets -1, -2 before .py
+    write(tmp_path / "dl" / "doejane_12345_67890_task1.py", "old = 1\n")
+    write(tmp_path / "dl" / "doejane_12345_67891_task1-1.py", "new = 1\n")
+    write(tmp_path / "dl" / "smithjo_LATE_222_333_task2.py")
+    c = found(tmp_path / "dl", tmp_path)
+    assert c.layout == "Canvas" and set(c.students) == {"doejane_12345", "smithjo_222"}
+    chosen = c.students["doejane_12345"].files["task1"]
+    assert open(chosen.path).read() == "new = 1\n" and chosen.why.startswith("the newest of 2")
+    assert "1 with several task1 files: took the newest" in c.summary()
+
+
+def test_blackboard_takes_the_latest_attempt(tmp_path):
+    # Blackboard: <assignment>_<user>_attempt_<yyyy-mm-dd-hh-mm-ss>_<file>, plus a .txt receipt per attempt
+    dl = tmp_path / "dl"
+    write(dl / "Assignment 2_jdoe_attempt_2026-11-30-10-00-00_task1.py", "first = 1\n")
+    write(dl / "Assignment 2_jdoe_attempt_2026-11-30-10-00-00.txt", "receipt\n")
+    write(dl / "Assignment 2_jdoe_attempt_2026-12-01-09-00-00_task1.py", "second = 1\n")
+    c = found(dl, tmp_path)
+    assert c.layout == "Blackboard" and list(c.students) == ["jdoe"]
+    assert open(c.students["jdoe"].files["task1"].path).read() == "second = 1\n"
+
+
+def test_a_folder_per_student_with_their_own_zip_nesting_and_copies(tmp_path):
+    dl = tmp_path / "class"
+    write(dl / "alice" / "task1.py")
+    write(dl / "bob" / "src" / "deep" / "task2 (1).py")
+    with zipfile.ZipFile(write(dl / "carol" / "solution.zip", ""), "w") as z:
+        z.writestr("carol/task1.py", "x = 1\n")
+    write(dl / "dave" / "notes.txt", "forgot\n")
+    c = found(dl, tmp_path)
+    assert c.layout == "a folder per student" and set(c.students) == {"alice", "bob", "carol", "dave"}
+    assert c.students["bob"].files["task2"].why == "the only one, src/deep/task2 (1).py"
+    assert c.students["carol"].files["task1"].why == "the only one, carol/task1.py in their zip solution.zip"
+    assert c.students["dave"].files == {}
+
+
+def test_one_students_own_folder(tmp_path):
+    write(tmp_path / "me" / "task1.py")
+    c = found(tmp_path / "me", tmp_path)
+    assert c.layout == "one student's folder" and list(c.students) == ["me"]
+
+
+def test_nothing_to_grade_says_what_was_looked_for(tmp_path):
+    write(tmp_path / "empty" / "someone" / "readme.txt")
+    done = grade_py(tmp_path / "empty", "--out", tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("grade.py: ")
+    assert "no task1.py or task2.py found" in done.stderr and "Moodle" in done.stderr
+
+
+# ---- marks from a scheme --------------------------------------------------------------------------------
+def record(student, task="task1", pixels=0.99, digits=None, wall=30.0, parameters=200_000, **failed):
+    checks = {"missing": Check(True, "found"), "crashed": Check(True, "exit status 0")}
+    checks.update({code.replace("_", "-"): Check(False, f"why {code}") for code in failed})
+    return Record(task, student, True, checks, Numbers(pixels, digits, 20.0, parameters),
+                  Numbers(pixels, digits, 20.0, parameters), student_id=student[-1], student_name=student.title(),
+                  source="Moodle, folders", changed_lines=0, wall_s=wall, file=f"{task}.py", file_why="the only one",
+                  diff_html="<html><body><table><tr><td>diff</td></tr></table></body></html>")
+
+
+def test_both_shipped_schemes_load_and_add_up():
+    this_year, older = marks.load("assignment"), marks.load("2018-19")
+    assert this_year.limits.timeout_s == 600 and this_year.limits.runs == 1
+    assert older.limits.timeout_s == 180 and older.limits.runs == 5
+    assert older.tasks["task1"].thresholds == {"max_pixel_error": 0.08, "max_parameters": 1_100_000}
+    assert older.tasks["task2"].thresholds["max_digit_error"] == 0.15 and "neatness" in this_year.manual
+
+
+def test_a_scheme_that_does_not_add_up_is_one_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\ntotal = 50\n[task1]\nmarks = 10\n[void]\nproblems = ["nonsense"]\n')
+    done = grade_py("--marks-from", tmp_path / "none.csv", "--scheme", bad, "--out", tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and f"scheme {bad}" in done.stderr
+    assert "unknown problem codes ['nonsense']" in done.stderr and "add up to 10, not its total 50" in done.stderr
+
+
+def test_parts_void_penalise_threshold_band_and_rank():
+    scheme = marks.load("assignment")
+    best, slow, broken = record("ann1", wall=10), record("bob2", pixels=0.975, wall=50), record("cat3", seed=True)
+    changed = record("dan4", wall=30, evaluation_changed=True)
+    everyone = [best, slow, broken, changed]
+    parts = {p.name: p for p in marks.task_parts(best, scheme, everyone)}
+    assert parts["task1 valid"].marks == 15 and parts["task1 accurate"].marks == 5  # band >= 99%
+    assert parts["task1 fast"].marks == 2.5 and "place 1 of 3" in parts["task1 fast"].why  # the seed voids cat3
+    assert parts["task1 small"].marks == 2.5  # a tie shares the better place
+    slow_parts = {p.name: p for p in marks.task_parts(slow, scheme, everyone)}
+    assert slow_parts["task1 accurate"].marks == 3 and slow_parts["task1 fast"].marks == 0
+    void = marks.task_parts(broken, scheme, everyone)
+    assert len(void) == 1 and void[0].marks == 0 and "seed" in void[0].why
+    # evaluation-changed costs 5 but still ranks: fast place 2 of 3 earns half of 2.5
+    assert marks.task_mark(marks.task_parts(changed, scheme, everyone)) == 15 + 5 + 1.25 + 2.5 - 5
+    older = marks.load("2018-19")
+    heavy = record("eve5", parameters=1_200_000)
+    assert "parameters 1,200,000.0 over the scheme's 1.1e+06" in marks.task_parts(heavy, older, [heavy])[0].why
+
+
+def test_marks_csv_has_empty_manual_columns_and_takes_them_back(tmp_path, capsys):
+    scheme = marks.load("assignment")
+    records = [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2")]
+    rows = marks.marks_table(records, scheme)
+    marks.write_marks(tmp_path / "marks.csv", rows, scheme)
+    with open(tmp_path / "marks.csv") as f:
+        table = list(csv.DictReader(f))
+    assert list(table[0]) == ["student", "student_id", "student_name", "task1", "task2", *scheme.manual, "total"]
+    assert table[0]["neatness"] == "" and table[0]["total"] == "50"  # 25 + 25, nothing marked by hand yet
+    table[0]["neatness"], table[0]["report"] = "4", "12.5"
+    with open(tmp_path / "marks.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+    manual = marks.read_manual(str(tmp_path / "marks.csv"), scheme)
+    assert manual["ann1"] == {"neatness": 4.0, "report": 12.5}
+    assert marks.marks_table(records, scheme, manual)[0]["total"] == "66.5"
+    table[1]["report"] = "99"
+    with open(tmp_path / "bad.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+    with pytest.raises(SystemExit) as stopped:
+        marks.read_manual(str(tmp_path / "bad.csv"), scheme)
+    assert stopped.value.code == 2 and "bad.csv:3: report is 99, outside 0 to 15" in capsys.readouterr().err
+
+
+# ---- gradebook files and feedback -------------------------------------------------------------------------
+def graded_class(tmp_path, source="Moodle, folders"):
+    records = [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2", seed=True)]
+    for r in records:
+        r.source = source
+        r.folder = str(tmp_path / r.student)
+    return records
+
+
+def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path):
+    records = graded_class(tmp_path)
+    outputs.write_marking(str(tmp_path), records, marks.load("assignment"))
+    with open(tmp_path / "gradebook-moodle.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == moodle.WORKSHEET
+    assert [(r["Identifier"], r["Grade"], r["Maximum Grade"]) for r in rows] == [
+        ("Participant 1", "50", "100"), ("Participant 2", "0", "100")]
+    assert rows[0]["Full name"] == "Ann1" and rows[0]["Feedback comments"].startswith("Mark 50 of 100")
+    with zipfile.ZipFile(tmp_path / "feedback-moodle.zip") as z:
+        assert sorted(z.namelist()) == ["Ann1_1_assignsubmission_file_feedback.html",
+                                        "Bob2_2_assignsubmission_file_feedback.html"]
+    with open(tmp_path / "gradebook-canvas.csv", newline="") as f:
+        assert list(csv.DictReader(f)) == []  # a Moodle class has no Canvas ids
+
+
+def test_canvas_gradebook_reads_back_with_the_columns_canvas_requires(tmp_path):
+    outputs.write_marking(str(tmp_path), graded_class(tmp_path, "Canvas"), marks.load("assignment"))
+    with open(tmp_path / "gradebook-canvas.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert [(r["ID"], r["Assignment 2"]) for r in rows] == [("1", "50"), ("2", "0")]
+
+
+def test_feedback_page_says_each_rule_the_numbers_and_the_mark(tmp_path):
+    records = graded_class(tmp_path)
+    scheme = marks.load("assignment")
+    text = page("bob2", [records[2]], scheme, records)
+    assert "Mark: 0 of 100" in text and "failed" in text and "why seed" in text
+    assert "sets a random seed" in text and "measured by the grader" in text and "99.00%" in text
+    assert "neatness: to be marked by your lecturer" in text and "<td>diff</td>" in text
+    outputs.write_marking(str(tmp_path), records, scheme)
+    assert (tmp_path / "feedback" / "ann1.html").read_text().count("<h2>") == 2  # both tasks
+
+
+# ---- several runs, re-grading ----------------------------------------------------------------------------
+def test_several_runs_give_the_mean_their_spread_and_a_failure_in_any():
+    runs = [record("ann1", pixels=p, wall=w) for p, w in ((0.99, 30.0), (0.97, 40.0), (0.98, 35.0))]
+    runs[1].checks["seed"] = Check(False, "np.random.seed")
+    merged = combined(runs)
+    assert merged.measured.pixel_accuracy == pytest.approx(0.98) and merged.wall_s == pytest.approx(35.0)
+    assert merged.checks["seed"] == Check(False, "run 2 of 3: np.random.seed")
+    assert merged.checks["crashed"].evidence == "exit status 0 (all 3 runs)"
+    row = merged.row()
+    assert row["runs"] == "3" and row["pixel_accuracy"] == "98.00" and row["pixel_accuracy_sd"] == "1.00"
+    assert row["wall_s_sd"] == "5.0"
+
+
+def test_a_changed_file_is_graded_again_without_force(tmp_path):
+    write(tmp_path / "class" / "ann" / "task1.py", "x = 1\n")
+    c = found(tmp_path / "class", tmp_path)
+    first, _ = batch.plan(c, str(tmp_path / "out"))
+    for job in first:
+        saved = Record("task1", "ann", sha256=batch.sha256_of(job.script)) if job.task == "task1" else \
+            Record("task2", "ann")
+        os.makedirs(tmp_path / "out" / "ann", exist_ok=True)
+        write_json(outputs.record_path(str(tmp_path / "out"), "ann", job.task), saved.to_json())
+    assert batch.plan(c, str(tmp_path / "out")) == ([], 0)
+    write(tmp_path / "class" / "ann" / "task1.py", "x = 2\n")
+    again, changed = batch.plan(found(tmp_path / "class", tmp_path / "second"), str(tmp_path / "out"))
+    assert changed == 1 and [(j.student, j.task) for j in again] == [("ann", "task1")]
+
+
+# ---- a sandbox that is refused; Ctrl-C ---------------------------------------------------------------------
+@pytest.fixture
+def refusing_bwrap(tmp_path):
+    """A `bwrap` first on PATH that refuses as an unprivileged container's does."""
+    stub = write(tmp_path / "bin" / "bwrap", "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\n"
+                                             "exit 1\n")
+    os.chmod(stub, 0o755)
+    return headless_env(PATH=f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+
+
+def test_a_refused_sandbox_is_one_line_and_the_rows_say_so(tmp_path, refusing_bwrap):
+    write(tmp_path / "class" / "ann" / "task1.py", "def broken(:\n")  # never runs: no TensorFlow needed
+    done = grade_py(tmp_path / "class", "--out", tmp_path / "out", env=refusing_bwrap)
+    assert done.returncode == 0, done.stderr
+    assert "bubblewrap cannot make its namespaces here" in done.stderr
+    assert "No permissions to create new namespace" in done.stderr
+    with open(tmp_path / "out" / "grades.csv") as f:
+        assert {r["sandboxed"] for r in csv.DictReader(f)} == {"no"}
+    required = grade_py(tmp_path / "class", "--out", tmp_path / "out2", "--require-sandbox", env=refusing_bwrap)
+    assert required.returncode == 2 and "--require-sandbox: nothing graded" in required.stderr
+    assert not (tmp_path / "out2").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_the_queue_kills_the_run_and_keeps_finished_rows(tmp_path):
+    write(tmp_path / "class" / "a_quick" / "task1.py", "def broken(:\n")
+    for name in ("b_hang", "c_hang"):
+        write(tmp_path / "class" / name / "task1.py", "import time\nwhile True:\n    time.sleep(1)\n")
+    process = subprocess.Popen([sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out",
+                                str(tmp_path / "out"), "--timeout", "300"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=headless_env())
+    def running():
+        return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
+
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not ((tmp_path / "out" / "a_quick" / "task2.json").exists() and running()):
+            time.sleep(0.5)  # until a_quick's rows are saved and b_hang's task1 runs
+        assert running(), "b_hang's run never started"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err[-2000:]
+    assert "interrupted: queued runs cancelled, running ones killed" in err and "Run the same command again" in err
+    assert "Traceback" not in err
+    with open(tmp_path / "out" / "grades.csv") as f:
+        rows = {(r["student"], r["task"]) for r in csv.DictReader(f)}
+    assert ("a_quick", "task1") in rows and ("b_hang", "task1") not in rows and ("c_hang", "task1") not in rows
+    assert running() == []  # the hanging script was killed with its sandbox
