@@ -5,11 +5,21 @@ measured beside those the script printed, the mark with its parts, and the diff 
 """
 
 import html
+import os
 import re
 
 from grader import marks
 from grader.records import PROBLEMS
 
+# Each rule as a student reads it: what was asked (PROBLEMS says what went wrong).
+RULES = {"missing": "the file is in the submission", "syntax": "valid Python", "imports": "only allowed imports",
+         "evaluation-changed": "the evaluation block as provided", "seed": "no random seeds",
+         "test-before-training": "the test set opened only after training",
+         "other-data": "no other data or weights read", "thought-vector": "a thought vector of exactly 256 tanh units",
+         "output-activation": "a sigmoid image output (task 2: and a softmax digit output)",
+         "classifier-path": "the classifier reads only the thought vector", "over-time": "within the time limit",
+         "memory": "within the memory limit", "crashed": "ran to its end without an error",
+         "score-mismatch": "printed accuracy equal to the grader's measurement"}
 STYLE = """body {font-family: sans-serif; margin: 1.5em; max-width: 70em} table {border-collapse: collapse}
 td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top} th {background: #eee}
 .ok {color: #1e7b34; font-weight: bold} .no {color: #c0392b; font-weight: bold} .note {color: #555}
@@ -23,10 +33,11 @@ def page(student, records, scheme, class_records, manual=None):
     body = [f"<h1>Assignment 2: feedback for {who}</h1>"]
     if scheme:
         row = next(r for r in marks.marks_table(class_records, scheme, manual) if r["student"] == student)
-        body.append(f"<p><b>Mark: {row['total']} of {scheme.total:g}</b> ({html.escape(scheme.name)}). "
-                    + "; ".join(f"{task}: {row[task]}" for task in scheme.tasks)
-                    + "".join(f"; {part}: {row[part] or 'to be marked by your lecturer'}" for part in scheme.manual)
-                    + ".</p>")
+        given = [f"{part} {row[part]}" for part in scheme.manual if row[part] != ""]
+        pending = [part for part in scheme.manual if row[part] == ""]
+        body.append(f"<p><b>Mark: {row['total']} of {scheme.total:g}</b> ({html.escape(scheme.name)}): "
+                    + ", ".join([f"{task} {row[task]}" for task in scheme.tasks] + given) + "."
+                    + (f" Still to be marked by your lecturer: {', '.join(pending)}." if pending else "") + "</p>")
     for r in records:
         body += task_section(r, scheme, class_records)
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Feedback: {who}</title>"
@@ -41,7 +52,7 @@ def task_section(r, scheme, class_records):
                    + "</p>")
     out.append("<p>" + ("Every rule of the assignment was kept." if r.valid else
                         "Rules not kept: " + ", ".join(html.escape(PROBLEMS[p]) for p in r.problems) + ".") + "</p>")
-    rows = "".join(f"<tr><td>{html.escape(PROBLEMS[code])}</td><td class=\"{'ok' if c.ok else 'no'}\">"
+    rows = "".join(f"<tr><td>{html.escape(RULES[code])}</td><td class=\"{'ok' if c.ok else 'no'}\">"
                    f"{'passed' if c.ok else 'failed'}</td><td>{html.escape(c.evidence)}</td></tr>"
                    for code, c in r.checks.items())
     out.append(f"<table><tr><th>rule</th><th>result</th><th>evidence</th></tr>{rows}</table>")
@@ -62,9 +73,19 @@ def task_section(r, scheme, class_records):
         rows = "".join(f"<tr><td>{html.escape(x.name)}</td><td>{x.marks:g}</td><td>{x.most:g}</td>"
                        f"<td>{html.escape(x.why)}</td></tr>" for x in parts)
         out.append(f"<h3>Mark</h3><table><tr><th>part</th><th>marks</th><th>of</th><th>why</th></tr>{rows}</table>")
-    diff = re.search(r"<body>(.*)</body>", r.diff_html, flags=re.S)
+    diff_page = r.diff_html or saved_diff(r)
+    diff = re.search(r"<body>(.*)</body>", diff_page, flags=re.S)
     if diff:
-        style = re.search(r"<style[^>]*>(.*?)</style>", r.diff_html, flags=re.S)
+        style = re.search(r"<style[^>]*>(.*?)</style>", diff_page, flags=re.S)
         out.append("<h3>Your file against the starter</h3>" + (f"<style>{style.group(1)}</style>" if style else "")
                    + f"<div class=\"diff\">{diff.group(1)}</div>")
     return out
+
+
+def saved_diff(r):
+    """The starter diff saved beside a loaded record (<student>/<task>.diff.html), or ''."""
+    path = os.path.join(r.folder, f"{r.task}.diff.html")
+    if not r.folder or not os.path.isfile(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()

@@ -9,6 +9,7 @@ import csv
 import html
 import os
 import shutil
+from dataclasses import asdict
 
 from grader import canvas, feedback, marks, moodle
 from grader.records import COLUMNS, PROBLEMS, TASKS, Record
@@ -64,11 +65,12 @@ def write_class(out, records, scheme=None):
 def write_marking(out, records, scheme, manual=None):
     """What goes back to the students and the VLE, once a batch ends: marks.csv (with the parts a person
     marks), gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip."""
-    for r in records:  # the diff is a file of its own beside the record
-        diff = os.path.join(r.folder, f"{r.task}.diff.html")
-        if not r.diff_html and os.path.isfile(diff):
-            with open(diff, encoding="utf-8") as f:
-                r.diff_html = f.read()
+    for r in records:  # each record keeps its mark's parts, each with its reason
+        parts = marks.task_parts(r, scheme, records)
+        if r.folder:
+            write_json(record_path(os.path.dirname(r.folder), r.student, r.task),
+                       dict(r.to_json(), mark={"scheme": scheme.name, "marks": marks.task_mark(parts),
+                                               "parts": [asdict(p) for p in parts]}))
     rows = marks.marks_table(records, scheme, manual)
     marks.write_marks(os.path.join(out, "marks.csv"), rows, scheme)
     source = {r.student: r.source for r in records}
@@ -185,9 +187,11 @@ def index_html(records):
 
     def files(r):
         link = f"{html.escape(r.student)}/{r.task}"
+        feedback = f' <a href="feedback/{html.escape(r.student)}.html">feedback</a>'
         if "missing" in r.problems:
-            return f'<a href="{link}.json">evidence</a>'
-        return f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
+            return f'<a href="{link}.json">evidence</a>{feedback}'
+        return (f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
+                + feedback)
 
     rows = []
     for r in records:

@@ -3,6 +3,7 @@ out, a changed file graded again, Ctrl-C and a refused sandbox handled. Scripts 
 real solutions: nothing here needs a TensorFlow training run."""
 
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -190,11 +191,10 @@ def test_marks_csv_has_empty_manual_columns_and_takes_them_back(tmp_path, capsys
 
 # ---- gradebook files and feedback -------------------------------------------------------------------------
 def graded_class(tmp_path, source="Moodle, folders"):
-    records = [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2", seed=True)]
-    for r in records:
+    for r in [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2", seed=True)]:
         r.source = source
-        r.folder = str(tmp_path / r.student)
-    return records
+        outputs.save_record(str(tmp_path), r)
+    return outputs.load_records([str(tmp_path)])  # as a batch's end reads them
 
 
 def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path):
@@ -227,9 +227,12 @@ def test_feedback_page_says_each_rule_the_numbers_and_the_mark(tmp_path):
     text = page("bob2", [records[2]], scheme, records)
     assert "Mark: 0 of 100" in text and "failed" in text and "why seed" in text
     assert "sets a random seed" in text and "measured by the grader" in text and "99.00%" in text
-    assert "neatness: to be marked by your lecturer" in text and "<td>diff</td>" in text
+    assert "Still to be marked by your lecturer: neatness" in text and "<td>diff</td>" in text
+    assert "no random seeds</td><td class=\"no\">failed" in text
     outputs.write_marking(str(tmp_path), records, scheme)
     assert (tmp_path / "feedback" / "ann1.html").read_text().count("<h2>") == 2  # both tasks
+    kept = json.loads((tmp_path / "bob2" / "task1.json").read_text())["mark"]
+    assert kept["marks"] == 0 and kept["parts"][0]["why"].startswith("worth 0: seed")
 
 
 # ---- several runs, re-grading ----------------------------------------------------------------------------
@@ -310,3 +313,15 @@ def test_ctrl_c_cancels_the_queue_kills_the_run_and_keeps_finished_rows(tmp_path
         rows = {(r["student"], r["task"]) for r in csv.DictReader(f)}
     assert ("a_quick", "task1") in rows and ("b_hang", "task1") not in rows and ("c_hang", "task1") not in rows
     assert running() == []  # the hanging script was killed with its sandbox
+
+
+@pytest.mark.slow
+def test_runs_each_script_several_times_in_fresh_sandboxes(tmp_path):
+    write(tmp_path / "class" / "ann" / "task1.py", "raise ValueError('no model')\n")
+    done = grade_py(tmp_path / "class", "--out", tmp_path / "out", "--runs", "2", "--timeout", "120")
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "out" / "grades.csv") as f:
+        row = next(r for r in csv.DictReader(f) if r["task"] == "task1")
+    assert row["runs"] == "2" and row["mark"] == "0" and row["file"] == "task1.py"
+    evidence = json.loads((tmp_path / "out" / "ann" / "task1.json").read_text())["checks"]["crashed"]["evidence"]
+    assert evidence.startswith("run 1 of 2: ") and "; run 2 of 2: " in evidence
