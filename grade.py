@@ -22,7 +22,7 @@ import os
 import sys
 import tempfile
 
-from grader import gradescope, marks, outputs, sandbox
+from grader import gradescope, marks, outputs, sandbox, similarity
 from grader.batch import Marking, grade_all, plan
 from grader.intake import find_class
 from grader.records import Limits
@@ -38,6 +38,8 @@ def main():
     manual = marks.read_manual(args.marks_from, scheme) if args.marks_from else None
     if args.collect or args.marks_from:
         records = outputs.collect(args.collect or [], args.out, scheme)
+        similarity.write(args.out, args.starter)
+        outputs.write_class(args.out, records, scheme)
         outputs.write_marking(args.out, records, scheme, manual)
         print(f"{len(records)} rows from {len(args.collect or [args.out])} folder(s) in "
               f"{os.path.join(args.out, 'grades.csv')}; marks in marks.csv")
@@ -61,9 +63,12 @@ def main():
             print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
                   "Run the same command again to grade the rest.", file=sys.stderr)
             sys.exit(130)
+    flagged = similarity.write(args.out, args.starter)
     records = outputs.load_records([args.out])
     outputs.write_class(args.out, records, scheme)
     outputs.write_marking(args.out, records, scheme)
+    if flagged:
+        print(f"{len(flagged)} pair(s) of submissions look copied: see similarity.csv and index.html")
     if args.gradescope:
         write_json(os.path.join(args.out, "results.json"),
                    gradescope.results([r for r in records if r.student in found.students]))

@@ -6,9 +6,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from grader import outputs, sandbox
+from grader import outputs, report_pdf, sandbox
 from grader.grading import grade_task
-from grader.records import TASKS, Limits, Record
+from grader.records import KINDS, Limits, Record
 from kit.jsonfile import read_json
 
 
@@ -43,9 +43,9 @@ def plan(found, out, only=None, force=False):
     todo, changed = [], 0
     for key in sorted(only or found.students):
         student = found.students[key]
-        for task in TASKS:
+        for task in KINDS:
             chosen = student.files.get(task)
-            script = chosen.path if chosen else os.path.join(student.folder, f"{task}.py")
+            script = chosen.path if chosen else os.path.join(student.folder, f"{task}.py" if task != "report" else "")
             job = Job(key, task, script, os.path.relpath(script, student.folder) if chosen else "",
                       chosen.why if chosen else "", student.student_id, student.name, found.layout)
             saved = outputs.record_path(out, key, task)
@@ -58,11 +58,11 @@ def plan(found, out, only=None, force=False):
 
 
 def sha256_of(path):
-    """The SHA-256 of a file as the grader reads it, or '' where there is none."""
+    """The SHA-256 of a file's bytes, or '' where there is none."""
     if not os.path.isfile(path):
         return ""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return hashlib.sha256(f.read().encode("utf-8", errors="replace")).hexdigest()
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def grade_all(todo, marking, scheme=None):
@@ -85,7 +85,7 @@ def grade_all(todo, marking, scheme=None):
                 record = Record.crashed(job.task, job.student, f"the grader failed: {error!r}",
                                         sandbox.bwrap() is not None and marking.limits.sandboxed is not False)
             record = named(record, job)
-            outputs.save_record(marking.out, record)
+            outputs.save_record(marking.out, record, job.script if job.task != "report" else None)
             outputs.write_class(marking.out, outputs.load_records([marking.out]), scheme)
             done += 1
             ran = os.path.isfile(job.script)
@@ -105,6 +105,10 @@ def grade_all(todo, marking, scheme=None):
 
 
 def grade_one(job, marking):
+    if job.task == "report":  # read, never run: no sandbox needed
+        record = report_pdf.read(job.script if os.path.isfile(job.script) else None)
+        record.file, record.sha256 = job.file, sha256_of(job.script)
+        return record
     return grade_task(job.script, job.task, marking.data, os.path.join(marking.starter, f"{job.task}.py"),
                       marking.limits)
 

@@ -19,7 +19,9 @@ RULES = {"missing": "the file is in the submission", "syntax": "valid Python", "
          "output-activation": "a sigmoid image output (task 2: and a softmax digit output)",
          "classifier-path": "the classifier reads only the thought vector", "over-time": "within the time limit",
          "memory": "within the memory limit", "crashed": "ran to its end without an error",
-         "score-mismatch": "printed accuracy equal to the grader's measurement"}
+         "score-mismatch": "printed accuracy equal to the grader's measurement",
+         "report-missing": "a report PDF handed in", "report-unreadable": "the report PDF can be read",
+         "report-no-charts": "the report shows the charts (as screenshots or drawings)"}
 STYLE = """body {font-family: sans-serif; margin: 1.5em; max-width: 70em} table {border-collapse: collapse}
 td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top} th {background: #eee}
 .ok {color: #1e7b34; font-weight: bold} .no {color: #c0392b; font-weight: bold} .note {color: #555}
@@ -45,7 +47,7 @@ def page(student, records, scheme, class_records, manual=None):
 
 
 def task_section(r, scheme, class_records):
-    out = [f"<h2>{r.task}.py</h2>"]
+    out = [f"<h2>{'Your report' if r.task == 'report' else f'{r.task}.py'}</h2>"]
     if r.file:
         out.append(f"<p class=\"note\">File graded: <code>{html.escape(r.file)}</code> ({html.escape(r.file_why)})."
                    + (f" Run {len(r.runs)} times, each in a fresh sandbox; numbers are the mean." if r.runs else "")

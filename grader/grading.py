@@ -39,7 +39,8 @@ def grade_task(script, task, data_dir, starter, limits=None, keep=None):
         text = f.read()
     with open(starter, encoding="utf-8") as f:
         provided = f.read().splitlines()
-    record.sha256 = hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
+    with open(script, "rb") as f:
+        record.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     check_source(record, text, provided, name, os.path.relpath(starter))
     if not record.checks["syntax"].ok:
         return record

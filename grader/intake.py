@@ -22,6 +22,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
+from grader import report_pdf
 from grader.records import TASKS
 from grader.stop import stop
 
@@ -67,7 +68,8 @@ class ClassFound:
             if lacking:
                 parts.append(f"{lacking} without {task}.py")
         for task in TASKS:
-            several = sum("of " in s.files[task].why for s in self.students.values() if task in s.files)
+            several = sum(s.files[task].why.startswith("the newest") for s in self.students.values()
+                          if task in s.files)
             if several:
                 parts.append(f"{several} with several {task} files: took the newest")
         return "; ".join(parts)
@@ -184,13 +186,19 @@ def task_files(folder, unpack_to):
                 link = os.path.join(folder, ".zips", name)
                 if not os.path.exists(link):
                     os.symlink(inner, link)
-    candidates = {task: [] for task in TASKS}
+    candidates, everything = {task: [] for task in TASKS}, []
     for root, _, files in os.walk(folder, followlinks=True):
         for name in files:
+            everything.append(os.path.join(root, name))
             m = TASK_FILE.match(name)
             if m:
                 candidates[m.group("task").lower()].append(os.path.join(root, name))
-    return {task: choose(paths, folder, task) for task, paths in candidates.items() if paths}
+    chosen = {task: choose(paths, folder, task) for task, paths in candidates.items() if paths}
+    report = report_pdf.find(everything)
+    if report:
+        named = os.path.basename(report).lower() == "assignment2.pdf"
+        chosen["report"] = Found(report, "assignment2.pdf" if named else "the only .pdf")
+    return chosen
 
 
 def choose(paths, folder, task):

@@ -106,7 +106,11 @@ def measure_of(record, aim):
 
 
 def task_parts(record, scheme, records):
-    """The parts of one record's mark, with the class (`records`) for the ranks."""
+    """The parts of one record's mark, with the class (`records`) for the ranks. The report's record has only
+    its penalties (its [void] problems make the student's whole total 0: see marks_table)."""
+    if record.task == "report":
+        return [Part(f"report {p}", -scheme.penalties[p], 0, f"{PROBLEMS[p]}: -{scheme.penalties[p]:g}")
+                for p in record.problems if p in scheme.penalties]
     task = scheme.tasks.get(record.task)
     if task is None:
         return []
@@ -175,6 +179,12 @@ def task_mark(parts):
     return max(0.0, sum(p.marks for p in parts))
 
 
+def record_mark(record, scheme, records):
+    """A task's mark (never below 0); the report's, its penalties (taken off the student's total)."""
+    parts = task_parts(record, scheme, records)
+    return sum(p.marks for p in parts) if record.task == "report" else task_mark(parts)
+
+
 # ---- the class: marks.csv, with the parts a person marks ------------------------------------------
 def marks_table(records, scheme, manual=None):
     """Rows of marks.csv: per student the automatic mark of each task, the manual parts (from `manual`,
@@ -186,20 +196,25 @@ def marks_table(records, scheme, manual=None):
         row = {"student": student, "student_id": first.student_id, "student_name": first.student_name}
         auto = 0.0
         for task in scheme.tasks:
-            mark = task_mark(task_parts(mine[task], scheme, records)) if task in mine else 0.0
+            mark = record_mark(mine[task], scheme, records) if task in mine else 0.0
             row[task] = f"{mark:g}"
             auto += mark
+        report = mine.get("report")
+        row["report_penalty"] = f"{record_mark(report, scheme, records):g}" if report else "0"
+        auto += float(row["report_penalty"])
         given = (manual or {}).get(student, {})
         for part in scheme.manual:
             row[part] = given.get(part, "")
         total = auto + sum(float(v) for v in given.values() if str(v).strip())
+        if report and any(p in scheme.void for p in report.problems):
+            total = 0.0  # the scheme voids a submission without its report
         row["total"] = f"{min(max(total, 0.0), scheme.total):g}"
         rows.append(row)
     return rows
 
 
 def columns(scheme):
-    return ["student", "student_id", "student_name", *scheme.tasks, *scheme.manual, "total"]
+    return ["student", "student_id", "student_name", *scheme.tasks, "report_penalty", *scheme.manual, "total"]
 
 
 def write_marks(path, rows, scheme):

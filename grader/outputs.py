@@ -11,8 +11,8 @@ import os
 import shutil
 from dataclasses import asdict
 
-from grader import canvas, feedback, marks, moodle
-from grader.records import COLUMNS, PROBLEMS, TASKS, Record
+from grader import canvas, feedback, marks, moodle, similarity
+from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, Record
 from kit.jsonfile import read_json, write_json
 
 
@@ -21,14 +21,21 @@ def record_path(out, student, task):
     return os.path.join(out, student, f"{task}.json")
 
 
-def save_record(out, record):
-    """<out>/<student>/<task>.json (every check with its evidence), .log (capped output), .diff.html."""
+def save_record(out, record, source=None):
+    """<out>/<student>/<task>.json (every check with its evidence); for a script also .log (capped output),
+    .diff.html and, as <task>.py, a copy of the file graded (`source`: what the copying check compares)."""
     folder = os.path.join(out, record.student)
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, f"{record.task}.log"), "w", encoding="utf-8") as f:
-        f.write(record.log)
-    with open(os.path.join(folder, f"{record.task}.diff.html"), "w", encoding="utf-8") as f:
-        f.write(record.diff_html)
+    if record.task in TASKS:
+        with open(os.path.join(folder, f"{record.task}.log"), "w", encoding="utf-8") as f:
+            f.write(record.log)
+        with open(os.path.join(folder, f"{record.task}.diff.html"), "w", encoding="utf-8") as f:
+            f.write(record.diff_html)
+        copy = os.path.join(folder, f"{record.task}.py")
+        if source and os.path.isfile(source):
+            shutil.copyfile(source, copy)
+        elif os.path.exists(copy):
+            os.remove(copy)  # the file is gone from the submission now
     write_json(record_path(out, record.student, record.task), record.to_json())
 
 
@@ -37,29 +44,34 @@ def load_records(folders):
     found = {}
     for out in folders:
         for student in sorted(os.listdir(out)):
-            for task in TASKS:
+            for task in KINDS:
                 path = record_path(out, student, task)
                 if os.path.isfile(path):
                     found[(student, task)] = Record.from_json(read_json(path), folder=os.path.join(out, student))
-    return [found[key] for key in sorted(found)]
+    return [found[key] for key in sorted(found, key=lambda k: (k[0], KINDS.index(k[1])))]
 
 
 # ---- the class -------------------------------------------------------------------------------
 def write_class(out, records, scheme=None):
     """grades.csv, summary.md and index.html for these records, in `out` (written again after every run)."""
     os.makedirs(out, exist_ok=True)
+    copying = similarity.saved(out) or {"most_similar": {}, "flagged": [], "threshold": similarity.THRESHOLD}
+    rows = []
+    for r in records:
+        row = r.row()
+        if scheme:
+            row["mark"] = f"{marks.record_mark(r, scheme, records):g}"
+        most = copying["most_similar"].get(f"{r.student}/{r.task}")
+        row["most_similar"] = f"{most['student']} ({most['score']:.2f})" if most else ""
+        rows.append(row)
     with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
-        for r in records:
-            row = r.row()
-            if scheme:
-                row["mark"] = f"{marks.task_mark(marks.task_parts(r, scheme, records)):g}"
-            writer.writerow(row)
+        writer.writerows(rows)
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
-        f.write(summary_markdown(records))
+        f.write(summary_markdown(records, copying))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
-        f.write(index_html(records))
+        f.write(index_html(records, rows, copying))
 
 
 def write_marking(out, records, scheme, manual=None):
@@ -69,7 +81,7 @@ def write_marking(out, records, scheme, manual=None):
         parts = marks.task_parts(r, scheme, records)
         if r.folder:
             write_json(record_path(os.path.dirname(r.folder), r.student, r.task),
-                       dict(r.to_json(), mark={"scheme": scheme.name, "marks": marks.task_mark(parts),
+                       dict(r.to_json(), mark={"scheme": scheme.name, "marks": marks.record_mark(r, scheme, records),
                                                "parts": [asdict(p) for p in parts]}))
     rows = marks.marks_table(records, scheme, manual)
     marks.write_marks(os.path.join(out, "marks.csv"), rows, scheme)
@@ -97,7 +109,7 @@ def collect(folders, out, scheme=None):
         if os.path.abspath(folder) == os.path.abspath(out):
             continue
         for student in os.listdir(folder):
-            if any(os.path.isfile(record_path(folder, student, t)) for t in TASKS):
+            if any(os.path.isfile(record_path(folder, student, t)) for t in KINDS):
                 shutil.copytree(os.path.join(folder, student), os.path.join(out, student), dirs_exist_ok=True)
     records = load_records([out])
     write_class(out, records, scheme)
@@ -152,7 +164,7 @@ def class_summary(records):
                         ranked[title]) for title, note in AIMS.items()]
     return {"students": len({r.student for r in records}), "rows": len(records),
             "valid": sum(r.valid for r in records),
-            "unsandboxed": sum(not r.sandboxed and "missing" not in r.problems for r in records),
+            "unsandboxed": sum(not r.sandboxed and "missing" not in r.problems and r.task in TASKS for r in records),
             "problems": [(code, sum(code in r.problems for r in records), meaning)
                          for code, meaning in PROBLEMS.items()],
             "tasks": tasks}
@@ -160,12 +172,22 @@ def class_summary(records):
 
 def sandbox_sentence(summary):
     if summary["unsandboxed"]:
-        return (f"Not sandboxed: {summary['unsandboxed']} run(s) were not isolated (bubblewrap is not installed): "
-                "their code could read and write anything this user can.")
-    return "Every run was isolated with bubblewrap: no network, only its own folder writable."
+        return (f"Not sandboxed: {summary['unsandboxed']} run(s) were not isolated (bubblewrap was missing or "
+                "refused): their code could read and write anything this user can.")
+    return ("Every run was isolated with bubblewrap: no network, only its own folder writable. Report PDFs are "
+            "read, never run, each in a process of its own with a time and memory limit.")
 
 
-def summary_markdown(records):
+def copying_lines(copying):
+    """The flagged pairs, as Markdown lines."""
+    flagged = copying["flagged"]
+    lines = ["", f"## Possible copying: {len(flagged)} pair(s) at or above {copying['threshold']:.2f}", "",
+             "Scores from copydetect with the starter's code left out; a reason to look at the side-by-side page, "
+             "not a verdict.", ""]
+    return lines + [f"- {p['task']}: {p['a']} and {p['b']}, score {p['score']:.2f} ({p['page']})" for p in flagged]
+
+
+def summary_markdown(records, copying=None):
     c = class_summary(records)
     lines = [f"# Grades: {c['students']} students, {c['rows']} task submissions, {c['valid']} valid", "",
              ("**" + sandbox_sentence(c).replace(": ", ":** ", 1)) if c["unsandboxed"] else sandbox_sentence(c), "",
@@ -177,28 +199,30 @@ def summary_markdown(records):
             lines += [f"### {heading} ({note})", ""]
             lines += [f"{i}. {r.student}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
             lines.append("")
+    if copying:
+        lines += copying_lines(copying)
     return "\n".join(lines) + "\n"
 
 
-def index_html(records):
-    """The summary as one page, each row linking to the student's diff, log and evidence."""
+def index_html(records, rows=None, copying=None):
+    """The summary as one page, each row (`rows`: grades.csv's, default the records' own) linking to the
+    student's diff, log, evidence and feedback; the flagged pairs linking to their side-by-side pages."""
     def cell(value):
         return f"<td>{html.escape(str(value))}</td>"
 
     def files(r):
         link = f"{html.escape(r.student)}/{r.task}"
         feedback = f' <a href="feedback/{html.escape(r.student)}.html">feedback</a>'
-        if "missing" in r.problems:
+        if "missing" in r.problems or r.task == "report":
             return f'<a href="{link}.json">evidence</a>{feedback}'
         return (f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
                 + feedback)
 
-    rows = []
-    for r in records:
-        values = r.row()
+    cells = []
+    for r, values in zip(records, rows or [r.row() for r in records]):
         problems = "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{p}</span> '
                            for p in r.problems)
-        rows.append(f'<tr class="{"valid" if r.valid else "invalid"}">' + cell(values["student"]) + cell(r.task)
+        cells.append(f'<tr class="{"valid" if r.valid else "invalid"}">' + cell(values["student"]) + cell(r.task)
                     + cell(values["valid"]) + f"<td>{problems}</td>"
                     + "".join(cell(values[k]) for k in COLUMNS[4:]) + f"<td>{files(r)}</td></tr>")
     header = "".join(f"<th>{c}</th>" for c in COLUMNS) + "<th>files</th>"
@@ -214,6 +238,10 @@ def index_html(records):
             ranks.append(f"<div><h3>{heading}</h3><p class=\"note\">{html.escape(note)}</p><ol>{items}</ol></div>")
         ranks.append("</div>")
     warn = ' class="warn"' if c["unsandboxed"] else ""
+    pairs = (copying or {}).get("flagged", [])
+    threshold = (copying or {}).get("threshold", similarity.THRESHOLD)
+    flagged = "".join(f'<li>{p["task"]}: {html.escape(p["a"])} and {html.escape(p["b"])}, score {p["score"]:.2f} '
+                      f'(<a href="{html.escape(p["page"])}">side by side</a>)</li>' for p in pairs) or "<li>none</li>"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Grades</title>
 <style>
@@ -227,10 +255,13 @@ tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
 <h1>Grades: {c["students"]} students, {c["rows"]} task submissions, {c["valid"]} valid</h1>
 <p{warn}>{html.escape(sandbox_sentence(c))}</p>
 <table><tr>{header}</tr>
-{chr(10).join(rows)}
+{chr(10).join(cells)}
 </table>
 <h2>Problems</h2>
 <table><tr><th>problem</th><th>submissions</th><th>meaning</th></tr>{problems}</table>
 {chr(10).join(ranks)}
+<h2>Possible copying: {len(pairs)} pair(s) at or above {threshold:.2f}</h2>
+<p class="note">Scores from copydetect with the starter's code left out: a reason to look, not a verdict.</p>
+<ul>{flagged}</ul>
 </body></html>
 """

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from kit.stats import spread
 
-TASKS = ("task1", "task2")  # the files a submission holds, as <task>.py
+TASKS = ("task1", "task2")  # the scripts a submission holds, as <task>.py
+KINDS = (*TASKS, "report")  # what a record grades: a script, or the report PDF (grader/report_pdf.py)
 TIME_LIMIT_S = 600  # the assignment: at most 10 minutes on a CPU
 MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
 
@@ -30,14 +31,18 @@ PROBLEMS = {
     "memory": "killed at the memory limit",
     "crashed": "exited with an error or before the evaluation",
     "score-mismatch": "printed accuracy differs from the grader's measurement by more than 0.01 points",
+    "report-missing": "no report PDF (assignment2.pdf, or the only .pdf) in the submission",
+    "report-unreadable": "the report PDF cannot be read (corrupt, encrypted, not a PDF, or too large)",
+    "report-no-charts": "the report PDF holds no chart: no image and no vector drawing",
 }
 
 # grades.csv, column by column (docs/marking.md). Measured numbers are the mean over the runs; *_sd their
-# standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task.
+# standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task;
+# most_similar the other student whose file of this task is most like this one, with the score (similarity.py).
 COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
            "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed",
            "student_id", "student_name", "file", "runs", "pixel_accuracy_sd", "digit_accuracy_sd", "wall_s_sd",
-           "mark"]
+           "mark", "most_similar"]
 RUN_NUMBERS = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what each run of several keeps
 
 
@@ -181,7 +186,7 @@ class Record:
                 "runs": str(max(len(self.runs), 1)) if self.wall_s is not None else "0",
                 "pixel_accuracy_sd": sd("pixel_accuracy", "{:.2f}", 100),
                 "digit_accuracy_sd": sd("digit_accuracy", "{:.2f}", 100), "wall_s_sd": sd("wall_s", "{:.1f}"),
-                "mark": ""}
+                "mark": "", "most_similar": ""}
 
     def as_student(self, student):
         """This record under a student's name."""

@@ -202,7 +202,7 @@ def batch(tmp_path_factory):
     again = subprocess.run(command, capture_output=True, text=True, env=headless_env(), timeout=600)
     one = subprocess.run(command[:3] + ["--out", str(root / "one"), "--only", "absent"], capture_output=True, text=True,
                          env=headless_env(), timeout=600)  # one student: a batch system's array task
-    assert one.returncode == 0 and (root / "one" / "grades.csv").read_text().count("\nabsent,") == 2
+    assert one.returncode == 0 and (root / "one" / "grades.csv").read_text().count("\nabsent,") == 3
     return done, again, out
 
 
@@ -211,7 +211,8 @@ def test_one_bad_student_never_stops_the_batch(batch):
     assert done.returncode == 0, done.stderr[-2000:]
     with open(out / "grades.csv") as f:
         rows = {(r["student"], r["task"]): r for r in csv.DictReader(f)}
-    assert len(rows) == 12  # six students, two tasks each, task2 missing for all
+    assert len(rows) == 18  # six students, two tasks and the report each, task2 and the report missing for all
+    assert all(rows[(s, "report")]["problems"] == "report-missing" for s in ("hang", "crash", "absent"))
     students = ("hang", "hog", "crash", "chatty", "syntax", "absent")
     assert all(rows[(s, "task2")]["problems"] == "missing" for s in students)
     assert rows[("absent", "task1")]["problems"] == "missing"
@@ -219,7 +220,7 @@ def test_one_bad_student_never_stops_the_batch(batch):
         assert code in rows[(student, "task1")]["problems"].split(";"), student
     assert "crashed" not in rows[("hang", "task1")]["problems"]  # killed by the limit, not crashed
     assert all(r["valid"] == "no" for r in rows.values())
-    assert len(re.findall(r"^\[\d+/12\] ", done.stdout, flags=re.M)) == 12  # a progress line per row
+    assert len(re.findall(r"^\[\d+/18\] ", done.stdout, flags=re.M)) == 18  # a progress line per row
 
 
 def test_grades_csv_has_the_columns_in_order_and_the_class_files(batch):

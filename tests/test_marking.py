@@ -169,7 +169,8 @@ def test_marks_csv_has_empty_manual_columns_and_takes_them_back(tmp_path, capsys
     marks.write_marks(tmp_path / "marks.csv", rows, scheme)
     with open(tmp_path / "marks.csv") as f:
         table = list(csv.DictReader(f))
-    assert list(table[0]) == ["student", "student_id", "student_name", "task1", "task2", *scheme.manual, "total"]
+    assert list(table[0]) == ["student", "student_id", "student_name", "task1", "task2", "report_penalty",
+                              *scheme.manual, "total"]
     assert table[0]["neatness"] == "" and table[0]["total"] == "50"  # 25 + 25, nothing marked by hand yet
     table[0]["neatness"], table[0]["report"] = "4", "12.5"
     with open(tmp_path / "marks.csv", "w", newline="") as f:

@@ -1,6 +1,6 @@
 """Benchmark of the grader: its overhead on task1.py, and a class of 20 submissions graded with --jobs 1 and 2.
 
-    python bench/grader.py --pairs 3 --jobs 1 2
+    python bench/marking.py --pairs 3 --jobs 1 2
 
 Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and graded
 (grader.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
