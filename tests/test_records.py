@@ -54,3 +54,5 @@ def test_gradescope_gets_a_test_per_check_and_a_leaderboard_only_when_valid():
     invalid = results([graded(missing=True, crashed=False)])
     assert invalid["score"] == 1 and invalid["leaderboard"] == []
     assert invalid["tests"][1]["status"] == "failed" and invalid["tests"][1]["output"] == "evidence of crashed"
+    report = results([Record("report", "jane", checks={"report-missing": Check(True, "assignment2.pdf found")})])
+    assert report["score"] == 1 and report["leaderboard"] == []
