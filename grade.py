@@ -4,7 +4,7 @@
     python grade.py SUBMISSIONS --only STUDENT        # one student: a batch system's array task
     python grade.py --collect OUT1 OUT2 ... --out OUT  # merge folders graded on several machines
     python grade.py --marks-from marks.csv --out OUT   # the lecturer's marks back in: totals, gradebooks, feedback
-    python grade.py SUBMISSION --gradescope --out /autograder/results   # inside Gradescope
+    python grade.py SUBMISSION --gradescope RESULTS_JSON    # inside Gradescope (gradescope/run_autograder)
 
 SUBMISSIONS is the VLE's "download all submissions" (Moodle with or without folders, Canvas, Blackboard),
 as its zip or unpacked, a folder with a folder per student, or one student's folder (grader/intake.py).
@@ -22,7 +22,7 @@ import os
 import sys
 import tempfile
 
-from grader import gradescope, marks, outputs, sandbox, similarity
+from grader import gradescope, marks, outputs, reference, sandbox, similarity, slurm
 from grader.batch import Marking, grade_all, plan
 from grader.intake import find_class
 from grader.records import Limits
@@ -46,14 +46,20 @@ def main():
         return
     limits = Limits(args.timeout or scheme.limits.timeout_s, args.memory or scheme.limits.memory_gib,
                     sandboxed(args.require_sandbox), args.runs or scheme.limits.runs)
-    marking = Marking(args.data, args.starter, args.out, limits, args.jobs)
     with tempfile.TemporaryDirectory() as unpacked:
         found = find_class(args.submissions, unpacked)
         print(found.summary(), flush=True)
         unknown = set(args.only or ()) - set(found.students)
         if unknown:
             stop(f"--only {', '.join(sorted(unknown))}: not among the submissions")
+        if args.slurm:
+            slurm.grade_class(args, found, scheme)
+            return
         todo, changed = plan(found, args.out, args.only, args.force)
+        reference_s = None
+        if args.reference != "none" and any(os.path.isfile(job.script) for job in todo):
+            reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
+        marking = Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s)
         if changed:
             print(f"{changed} changed file(s) since the last grading: graded again", flush=True)
         try:
@@ -69,9 +75,9 @@ def main():
     outputs.write_marking(args.out, records, scheme)
     if flagged:
         print(f"{len(flagged)} pair(s) of submissions look copied: see similarity.csv and index.html")
-    if args.gradescope:
-        write_json(os.path.join(args.out, "results.json"),
-                   gradescope.results([r for r in records if r.student in found.students]))
+    if args.gradescope is not None:
+        write_json(args.gradescope or os.path.join(args.out, "results.json"),
+                   gradescope.results([r for r in records if r.student in found.students], scheme))
     valid = sum(r.valid for r in records)
     print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
 
@@ -109,7 +115,15 @@ def parse_args():
     parser.add_argument("--force", action="store_true", help="grade again what is already graded")
     parser.add_argument("--collect", nargs="+", metavar="OUT", help="merge graded folders into --out")
     parser.add_argument("--marks-from", metavar="CSV", help="marks.csv with the manual parts filled in")
-    parser.add_argument("--gradescope", action="store_true", help="also write Gradescope's results.json")
+    parser.add_argument("--gradescope", nargs="?", const="", metavar="RESULTS_JSON",
+                        help="also write Gradescope's results.json (to this path; default <out>/results.json)")
+    parser.add_argument("--reference", default=reference.DEFAULT,
+                        help="script timed on this machine for speed_vs_reference (default the kit's task1.py), "
+                             "or none")
+    parser.add_argument("--slurm", action="store_true", help="grade on a Slurm cluster: one array task a student")
+    parser.add_argument("--partition", help="with --slurm: the partition to submit to")
+    parser.add_argument("--sbatch", default="",
+                        help="with --slurm: more sbatch options, given with =: --sbatch=\"--account=ml --qos=short\"")
     args = parser.parse_args()
     if not (args.collect or args.marks_from) and not args.submissions:
         parser.error("give SUBMISSIONS, or --collect OUT..., or --marks-from CSV")

@@ -35,6 +35,7 @@ class Marking:
     out: str
     limits: Limits = Limits()
     jobs: int = 1  # runs at once
+    reference_s: float | None = None  # the speed reference's wall time on this machine (reference.py)
 
 
 def plan(found, out, only=None, force=False):
@@ -85,6 +86,7 @@ def grade_all(todo, marking, scheme=None):
                 record = Record.crashed(job.task, job.student, f"the grader failed: {error!r}",
                                         sandbox.bwrap() is not None and marking.limits.sandboxed is not False)
             record = named(record, job)
+            record.reference_s = marking.reference_s if job.task != "report" else None
             outputs.save_record(marking.out, record, job.script if job.task != "report" else None)
             outputs.write_class(marking.out, outputs.load_records([marking.out]), scheme)
             done += 1

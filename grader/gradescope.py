@@ -1,13 +1,16 @@
-"""Gradescope's results.json for one submission: a test per rule and task, and leaderboard entries.
+"""Gradescope's results.json for one submission: a test per rule and task, the marks, leaderboard entries.
 
 Follows Gradescope's autograder specification ("Autograder Specifications", results.json: score,
-tests with name/score/max_score/status/output/visibility, leaderboard with name/value/order).
+output, tests with name/score/max_score/status/output/visibility, leaderboard with name/value/order).
+With a marking scheme, each task's mark is a test with its score and the top-level score is their sum (the
+parts a person marks are not in it); without one, each rule kept scores one.
 """
 
+from grader import marks
 from grader.records import PROBLEMS, TASKS
 
 
-def results(records):
+def results(records, scheme=None):
     """The results.json document for the records of one student."""
     tests, board = [], []
     for r in records:
@@ -15,6 +18,8 @@ def results(records):
             tests.append({"name": f"{r.task}: {code} ({PROBLEMS[code]})", "score": 1 if check.ok else 0,
                           "max_score": 1, "status": "passed" if check.ok else "failed",
                           "output": check.evidence, "visibility": "visible"})
+            if scheme:
+                tests[-1].update(score=0, max_score=0)  # the rules inform; the marks below score
         m = r.measured
         if r.valid and r.task in TASKS:  # the report row has no numbers to rank
             board.append({"name": f"{r.task} pixel accuracy", "value": round(m.pixel_accuracy * 100, 2),
@@ -24,4 +29,15 @@ def results(records):
                               "order": "desc"})
             board.append({"name": f"{r.task} time (s)", "value": round(r.wall_s, 1), "order": "asc"})
             board.append({"name": f"{r.task} parameters", "value": m.parameters, "order": "asc"})
-    return {"score": sum(t["score"] for t in tests), "tests": tests, "leaderboard": board}
+    if scheme:
+        for r in records:
+            parts = marks.task_parts(r, scheme, records)
+            most = sum(p.most for p in parts)
+            tests.append({"name": f"{r.task}: mark ({scheme.name})", "score": marks.record_mark(r, scheme, records),
+                          "max_score": most, "output": "; ".join(f"{p.name} {p.marks:g}: {p.why}" for p in parts),
+                          "visibility": "visible"})
+    sandboxed = all(r.sandboxed for r in records if r.task in TASKS and "missing" not in r.problems)
+    output = ("Every run was isolated with bubblewrap." if sandboxed else
+              "The runs were NOT sandboxed: bubblewrap was missing or refused in this container.")
+    return {"score": sum(t["score"] for t in tests), "output": output, "visibility": "visible", "tests": tests,
+            "leaderboard": board}

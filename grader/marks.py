@@ -13,11 +13,11 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-from grader.records import PROBLEMS, TASKS, Limits
+from grader.records import PROBLEMS, TASKS, Limits, pace
 from grader.stop import stop
 
 SCHEMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemes")
-AIM_MEASURES = {"accurate": None, "fast": "wall_s", "small": "parameters"}  # accurate: the task's accuracy
+AIM_MEASURES = {"accurate": None, "fast": "pace", "small": "parameters"}  # accurate: the task's accuracy
 THRESHOLDS = {"max_pixel_error": ("pixel_accuracy", "pixel error"),
               "max_digit_error": ("digit_accuracy", "digit error"),
               "max_parameters": ("parameters", "parameters"), "max_seconds": ("wall_s", "seconds")}
@@ -100,9 +100,10 @@ def load(name):
 
 
 # ---- one task's mark ------------------------------------------------------------------------------
-def measure_of(record, aim):
+def measure_of(record, aim, peers=()):
+    """The number an aim compares: the task's accuracy, its pace among `peers` (records.pace), or its size."""
     key = AIM_MEASURES[aim] or ("digit_accuracy" if record.task == "task2" else "pixel_accuracy")
-    return record.wall_s if key == "wall_s" else getattr(record.measured, key)
+    return pace([*peers] or [record])(record) if key == "pace" else getattr(record.measured, key)
 
 
 def task_parts(record, scheme, records):
@@ -156,8 +157,14 @@ def missed_thresholds(record, task):
 
 
 def aim_part(record, aim, rule, peers):
-    value = measure_of(record, aim)
+    value = measure_of(record, aim, peers)
     name, higher = f"{record.task} {aim}", aim == "accurate"
+    ratio = all(r.speed is not None for r in [*peers] or [record])
+
+    def shown(aim, value):
+        return {"accurate": f"{value:.2%}", "fast": f"{value:.2f}x the reference" if ratio else f"{value:.1f} s",
+                "small": f"{value:,.0f} parameters"}[aim]
+
     if rule.by == "bands":
         for threshold, marks in rule.bands:
             if (value >= threshold) if higher else (value <= threshold):
@@ -165,14 +172,11 @@ def aim_part(record, aim, rule, peers):
                             f"{shown(aim, threshold)}")
         return Part(name, 0, rule.marks, f"{shown(aim, value)}: below every band")
     # Ties share the better place: the place is one more than the number of peers strictly ahead.
-    ahead = sum((measure_of(r, aim) > value) if higher else (measure_of(r, aim) < value) for r in peers)
+    ahead = sum((measure_of(r, aim, peers) > value) if higher else (measure_of(r, aim, peers) < value) for r in peers)
     share = 1.0 if len(peers) < 2 else 1 - ahead / (len(peers) - 1)
     return Part(name, round(rule.marks * share, 2), rule.marks,
                 f"{shown(aim, value)}: place {ahead + 1} of {len(peers)} submissions that earn marks")
 
-
-def shown(aim, value):
-    return {"accurate": f"{value:.2%}", "fast": f"{value:.1f} s", "small": f"{value:,.0f} parameters"}[aim]
 
 
 def task_mark(parts):

@@ -38,11 +38,12 @@ PROBLEMS = {
 
 # grades.csv, column by column (docs/marking.md). Measured numbers are the mean over the runs; *_sd their
 # standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task;
-# most_similar the other student whose file of this task is most like this one, with the score (similarity.py).
+# most_similar the other student whose file of this task is most like this one, with the score (similarity.py);
+# speed_vs_reference the wall time over the reference script's on the same machine (reference.py).
 COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
            "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed",
            "student_id", "student_name", "file", "runs", "pixel_accuracy_sd", "digit_accuracy_sd", "wall_s_sd",
-           "mark", "most_similar"]
+           "mark", "most_similar", "speed_vs_reference"]
 RUN_NUMBERS = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what each run of several keeps
 
 
@@ -112,6 +113,7 @@ class Record:
     file_why: str = ""  # why that file (the only one, the newest of several ...)
     sha256: str = ""  # of the file graded: a changed file is graded again
     runs: list[dict] = field(default_factory=list)  # each run's RUN_NUMBERS, when it ran more than once
+    reference_s: float | None = None  # the speed reference's wall time in this record's folder (reference.py)
     changed_lines: int | None = None  # provided lines changed outside the TODO blocks
     wall_s: float | None = None  # the grader's clock on the whole run
     exit_status: int | None = None
@@ -142,6 +144,11 @@ class Record:
     @property
     def valid(self):
         return not self.problems
+
+    @property
+    def speed(self):
+        """Wall time over the speed reference's, on the same machine: what "fastest" ranks by."""
+        return self.wall_s / self.reference_s if self.wall_s is not None and self.reference_s else None
 
     # ---- the one serialisation ------------------------------------------------------------------
     def to_json(self):
@@ -186,8 +193,16 @@ class Record:
                 "runs": str(max(len(self.runs), 1)) if self.wall_s is not None else "0",
                 "pixel_accuracy_sd": sd("pixel_accuracy", "{:.2f}", 100),
                 "digit_accuracy_sd": sd("digit_accuracy", "{:.2f}", 100), "wall_s_sd": sd("wall_s", "{:.1f}"),
-                "mark": "", "most_similar": ""}
+                "mark": "", "most_similar": "", "speed_vs_reference": number(self.speed, "{:.2f}")}
 
     def as_student(self, student):
         """This record under a student's name."""
         return replace(self, student=student)
+
+
+def pace(records):
+    """What "fastest" compares among these records: the time against each one's speed reference where every
+    one has it (fair across machines), else the plain wall time (a class graded with --reference none)."""
+    if records and all(r.speed is not None for r in records):
+        return lambda r: r.speed
+    return lambda r: r.wall_s

@@ -12,6 +12,7 @@ import time
 import zipfile
 
 import pytest
+import slurm_cluster
 
 from grader import batch, marks, moodle, outputs
 from grader.feedback import page
@@ -326,3 +327,99 @@ def test_runs_each_script_several_times_in_fresh_sandboxes(tmp_path):
     assert row["runs"] == "2" and row["mark"] == "0" and row["file"] == "task1.py"
     evidence = json.loads((tmp_path / "out" / "ann" / "task1.json").read_text())["checks"]["crashed"]["evidence"]
     assert evidence.startswith("run 1 of 2: ") and "; run 2 of 2: " in evidence
+
+
+# ---- a class beyond one machine: Slurm ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("slurm"))
+    env = slurm_cluster.start(folder)
+    yield headless_env(SLURM_CONF=env["SLURM_CONF"])
+    slurm_cluster.stop(folder)
+
+
+@pytest.mark.slow
+def test_a_class_graded_through_a_slurm_job_array(tmp_path, slurm):
+    write(tmp_path / "class" / "a_syntax" / "task1.py", "def broken(:\n")
+    write(tmp_path / "class" / "b_hang" / "task1.py", "import time\nwhile True:\n    time.sleep(1)\n")
+    # b_hang's run may take 300 s, but its array task gets one minute: Slurm ends it, not the grader
+    done = grade_py(tmp_path / "class", "--out", tmp_path / "out", "--slurm", "--reference", "none", "--timeout",
+                    "300", "--sbatch=--time=1", env=slurm, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "1 COMPLETED, 1 TIMEOUT" in done.stdout
+    script = (tmp_path / "out" / "slurm" / "grade.sbatch").read_text()
+    assert "#SBATCH --array=0-1" in script and "--only \"$STUDENT\"" in script and "#SBATCH --mem=5120M" in script
+    with open(tmp_path / "out" / "grades.csv") as f:
+        rows = {(r["student"], r["task"]): r for r in csv.DictReader(f)}
+    assert rows[("a_syntax", "task1")]["problems"] == "syntax;evaluation-changed"  # graded on the node
+    assert rows[("b_hang", "task1")]["problems"] == "crashed"
+    evidence = json.loads((tmp_path / "out" / "b_hang" / "task1.json").read_text())["checks"]["crashed"]["evidence"]
+    assert "ended TIMEOUT (TimeLimit)" in evidence
+    assert (tmp_path / "out" / "marks.csv").exists() and (tmp_path / "out" / "index.html").exists()
+
+
+# ---- Gradescope ---------------------------------------------------------------------------------------------
+def test_run_autograder_writes_the_documented_results_json(tmp_path):
+    """gradescope/run_autograder on a fake /autograder tree: source (the kit), submission, results."""
+    root = tmp_path / "autograder"
+    os.makedirs(root / "results")
+    os.symlink(REPO, root / "source")
+    write(root / "submission" / "task1.py", "def broken(:\n")  # one student, whose script never runs
+    env = headless_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+    done = subprocess.run(["bash", os.path.join(REPO, "gradescope", "run_autograder")], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert isinstance(results["score"], (int, float)) and isinstance(results["leaderboard"], list)
+    assert results["visibility"] == "visible" and "bubblewrap" in results["output"]
+    for test in results["tests"]:
+        assert {"name", "score", "max_score", "output", "visibility"} <= set(test)
+    names = [t["name"] for t in results["tests"]]
+    assert "task1: syntax (the file is not valid Python)" in names and "task1: mark (Assignment 2: this year's " \
+        "rules)" in names
+    failed = next(t for t in results["tests"] if t["name"].startswith("task1: syntax"))
+    assert failed["status"] == "failed" and "task1.py:1" in failed["output"]
+
+
+def test_the_autograder_zip_has_its_scripts_on_top_and_what_grading_needs(tmp_path):
+    done = subprocess.run([sys.executable, os.path.join(REPO, "gradescope", "build_zip.py"), "--out",
+                           str(tmp_path / "ag.zip")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "ag.zip") as z:
+        names = set(z.namelist())
+        assert z.getinfo("run_autograder").external_attr >> 16 & 0o111  # executable
+    assert {"setup.sh", "run_autograder", "grade.py", "grader/probe/__main__.py", "starter/task1.py",
+            "dataset.txt", "requirements-dev.txt", "pyproject.toml"} <= names
+    assert not any(n.startswith(("tests/", "docs/")) or n.endswith(".pdf") for n in names)
+
+
+# ---- speed against a reference on the same machine ----------------------------------------------------------
+def test_fastest_ranks_by_time_against_each_machines_reference_also_after_collect(tmp_path):
+    scheme = marks.load("assignment")
+    ann, bob = record("ann1", wall=40.0), record("bob2", wall=30.0)
+    ann.reference_s, bob.reference_s = 40.0, 20.0  # bob's machine is twice as fast: 1.5x its reference
+    for r, part in ((ann, "part0"), (bob, "part1")):
+        outputs.save_record(str(tmp_path / part), r)
+    merged = outputs.collect([str(tmp_path / "part0"), str(tmp_path / "part1")], str(tmp_path / "all"), scheme)
+    assert [r.student for r in outputs.rankings(merged, "task1")["fastest"]] == ["ann1", "bob2"]
+    with open(tmp_path / "all" / "grades.csv") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f) if r["task"] == "task1"}
+    assert rows["ann1"]["speed_vs_reference"] == "1.00" and rows["bob2"]["speed_vs_reference"] == "1.50"
+    assert rows["bob2"]["wall_s"] == "30.0"  # both numbers shown
+    fast = {p.name: p for p in marks.task_parts(merged[0], scheme, merged)}["task1 fast"]
+    assert fast.marks == 2.5 and fast.why.startswith("1.00x the reference: place 1 of 2")
+    assert "(1.50x the reference)" in (tmp_path / "all" / "summary.md").read_text()
+
+
+@pytest.mark.slow
+def test_each_graded_folder_times_its_reference_once(tmp_path):
+    write(tmp_path / "class" / "ann" / "task1.py", "total = sum(range(10**6))\n")  # runs, then has no model
+    write(tmp_path / "ref.py", "total = sum(range(10**7))\n")
+    done = grade_py(tmp_path / "class", "--out", tmp_path / "out", "--reference", tmp_path / "ref.py",
+                    "--timeout", "120")
+    assert done.returncode == 0, done.stderr
+    reference = json.loads((tmp_path / "out" / "reference.json").read_text())
+    assert reference["script"] == str(tmp_path / "ref.py") and reference["wall_s"] > 0
+    with open(tmp_path / "out" / "grades.csv") as f:
+        row = next(r for r in csv.DictReader(f) if r["task"] == "task1")
+    assert float(row["speed_vs_reference"]) == pytest.approx(float(row["wall_s"]) / reference["wall_s"], abs=0.02)

@@ -1,0 +1,117 @@
+"""A class beyond one machine: grade.py --slurm submits one Slurm job array, one array task a student, waits for
+it, and collects the students' folders into --out as --collect does.
+
+Follows Slurm's sbatch documentation (slurm.schedmd.com/sbatch.html: #SBATCH directives, --array,
+--parsable, --wait, the %A/%a output patterns, SLURM_ARRAY_TASK_ID) and scontrol's `show job` for how each
+array task ended. Each task runs `grade.py SUBMISSIONS --only STUDENT --out <out>/slurm/parts/<index>` with
+the same scheme, limits and reference, so it sandboxes and times its own runs on its own node. Its limits
+come from the run's (--timeout, --memory, --runs) plus a margin, not from --jobs. A task that Slurm kills
+or that never starts still leaves its student's rows, `crashed` with Slurm's state and reason. The script
+stays in <out>/slurm/grade.sbatch for a lecturer to read and resubmit by hand.
+"""
+
+import math
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections import Counter
+
+from grader import outputs, similarity
+from grader.marks import scheme_path
+from grader.records import KINDS, Record
+from grader.stop import stop
+
+CPUS_PER_TASK = 2  # TensorFlow uses the cores it is given; the kit's timings are on 2
+MARGIN_S = 300  # per array task beyond its runs: Python and TensorFlow starting, the report, the copying check
+MEMORY_MARGIN_GIB = 1  # beyond a run's limit: the grader itself and bubblewrap
+REFERENCE_S = 600  # the speed reference's own run, at most the assignment's limit
+KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def grade_class(args, found, scheme):
+    """Submit, wait, collect, and write the class files as grade.py does after a batch."""
+    students = sorted(args.only or found.students)
+    folder = os.path.join(os.path.abspath(args.out), "slurm")
+    script = write_script(args, students, folder, scheme)
+    command = ["sbatch", "--parsable", "--wait", *(["--partition", args.partition] if args.partition else []),
+               *shlex.split(args.sbatch), script]
+    print(f"submitting {len(students)} array task(s): {shlex.join(command)}", flush=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True)
+    except FileNotFoundError:
+        stop("--slurm: sbatch is not installed here (Slurm's client commands are needed on this machine)")
+    job = done.stdout.strip().split(";")[0]
+    if not job.isdigit():
+        stop(f"--slurm: sbatch refused the job: {(done.stderr or done.stdout).strip()[:300]}")
+    ended = task_states(job)
+    parts = [os.path.join(folder, "parts", str(i)) for i in range(len(students))]
+    outputs.collect([p for p in parts if os.path.isdir(p)], args.out, scheme)
+    lost = 0
+    for i, student in enumerate(students):
+        for task in KINDS:
+            if not os.path.isfile(outputs.record_path(args.out, student, task)):
+                state, reason = ended.get(i, ("UNKNOWN", "Slurm kept no state for it"))
+                why = f"Slurm array task {job}_{i} ended {state} ({reason}) before this row was written"
+                outputs.save_record(args.out, Record.crashed(task, student, why, sandboxed=False))
+                lost += 1
+    similarity.write(args.out, args.starter)
+    records = outputs.load_records([args.out])
+    outputs.write_class(args.out, records, scheme)
+    outputs.write_marking(args.out, records, scheme)
+    states = ", ".join(f"{n} {s}" for s, n in sorted(count(ended).items()))
+    print(f"job {job}: {states}; {lost} row(s) written for tasks Slurm ended early; "
+          f"{sum(r.valid for r in records)} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}")
+
+
+def write_script(args, students, folder, scheme):
+    """<out>/slurm/grade.sbatch: one array task a student; returns its path."""
+    runs = args.runs or scheme.limits.runs
+    timeout = args.timeout or scheme.limits.timeout_s
+    memory = args.memory or scheme.limits.memory_gib
+    reference = 0 if args.reference == "none" else REFERENCE_S
+    minutes = math.ceil((timeout * runs * 2 + reference + MARGIN_S) / 60)  # two scripts a student
+    grade = [sys.executable, os.path.join(KIT, "grade.py"), os.path.abspath(args.submissions), "--scheme",
+             os.path.abspath(scheme_path(args.scheme)), "--runs", str(runs), "--timeout", f"{timeout:g}",
+             "--memory", f"{memory:g}", "--data", os.path.abspath(args.data), "--starter",
+             os.path.abspath(args.starter), "--reference",
+             args.reference if args.reference == "none" else os.path.abspath(args.reference)]
+    if args.require_sandbox:
+        grade.append("--require-sandbox")
+    os.makedirs(os.path.join(folder, "parts"), exist_ok=True)
+    path = os.path.join(folder, "grade.sbatch")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"""#!/bin/bash
+# Written by grade.py --slurm: one array task grades one student. Resubmit by hand with
+#   sbatch {shlex.quote(path)}
+#SBATCH --job-name=grade
+#SBATCH --array=0-{len(students) - 1}
+#SBATCH --cpus-per-task={CPUS_PER_TASK}
+#SBATCH --mem={math.ceil((memory + MEMORY_MARGIN_GIB) * 1024)}M
+#SBATCH --time={minutes}
+#SBATCH --output={folder}/task-%a.log
+set -euo pipefail
+STUDENTS=({" ".join(shlex.quote(s) for s in students)})
+STUDENT="${{STUDENTS[$SLURM_ARRAY_TASK_ID]}}"
+cd {shlex.quote(KIT)}
+exec {shlex.join(grade)} --only "$STUDENT" --out {shlex.quote(folder)}/parts/"$SLURM_ARRAY_TASK_ID"
+""")
+    return path
+
+
+def task_states(job):
+    """{array index: (state, reason)} from `scontrol show job`, which keeps an ended job for a few minutes."""
+    shown = subprocess.run(["scontrol", "show", "job", job, "--oneliner"], capture_output=True, text=True).stdout
+    ended = {}
+    for line in shown.splitlines():
+        index, state = re.search(r"ArrayTaskId=(\d+)", line), re.search(r"JobState=(\S+)", line)
+        if index and state:
+            reason = re.search(r"Reason=(\S+)", line)
+            ended[int(index.group(1))] = (state.group(1), reason.group(1) if reason else "None")
+    return ended
+
+
+def count(ended):
+    """{state: how many array tasks ended in it}."""
+    return dict(Counter(state for state, _ in ended.values()))
