@@ -1,6 +1,7 @@
 """Benchmark of the grader: its overhead on task1.py, and a class of 20 submissions graded with --jobs 1 and 2.
 
     python bench/marking.py --pairs 3 --jobs 1 2
+    python bench/marking.py --pairs 0 --jobs --slurm     # the class through Slurm (SLURM_CONF set)
 
 Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and graded
 (grader.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
@@ -33,17 +34,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3, help="plain and graded runs of task1.py, alternating")
     parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="--jobs values to grade the class with")
+    parser.add_argument("--slurm", action="store_true",
+                        help="also grade the class with grade.py --slurm --reference none (a cluster must answer)")
     args = parser.parse_args()
 
     overhead = measure_overhead(args.pairs)
     batches = [grade_class(jobs) for jobs in args.jobs]
+    if args.slurm:
+        batches.append(grade_class("slurm", ["--slurm", "--reference", "none"]))
 
     print(f"\nGrader benchmark on {machine()}, bubblewrap {'used' if sandbox.bwrap() else 'NOT installed'}:\n")
-    plain, graded = statistics.median(overhead["plain"]), statistics.median(overhead["graded"])
-    print(f"- task1.py alone, median of {args.pairs}: {plain:.1f} s; graded: {graded:.1f} s; "
-          f"ratio {graded / plain:.2f}")
+    if args.pairs:
+        plain, graded = statistics.median(overhead["plain"]), statistics.median(overhead["graded"])
+        print(f"- task1.py alone, median of {args.pairs}: {plain:.1f} s; graded: {graded:.1f} s; "
+              f"ratio {graded / plain:.2f}")
     for b in batches:
-        print(f"- 20 submissions with --jobs {b['jobs']}: {b['wall_s'] / 60:.1f} min; "
+        how = "through Slurm" if b["jobs"] == "slurm" else f"with --jobs {b['jobs']}"
+        print(f"- 20 submissions {how}: {b['wall_s'] / 60:.1f} min; "
               f"problems as expected in {b['as_expected']} of {b['rows']} rows")
         for miss in b["unexpected"]:
             print(f"  - {miss}")
@@ -69,15 +76,17 @@ def measure_overhead(pairs):
     return times
 
 
-def grade_class(jobs):
-    """Grade the sample class with `python grade.py --jobs N`; its wall time and how the problems compare."""
+def grade_class(jobs, extra=()):
+    """Grade the sample class with `python grade.py --jobs N` (or `extra` options); its wall time and how the
+    problems compare."""
     out = os.path.join(REPO, "build", "grader_bench", f"jobs{jobs}")  # kept: open its index.html
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory() as work:
         expected = make_class(os.path.join(work, "class"))
         start = time.time()
+        options = list(extra) or ["--jobs", str(jobs)]
         subprocess.run([sys.executable, os.path.join(REPO, "grade.py"), os.path.join(work, "class"), "--out", out,
-                        "--jobs", str(jobs)], env=headless_env(), check=True)
+                        *options], env=headless_env(), check=True)
         wall = time.time() - start
         with open(os.path.join(out, "grades.csv")) as f:
             rows = {(r["student"], r["task"]): r for r in csv.DictReader(f)}

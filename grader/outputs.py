@@ -251,7 +251,7 @@ def index_html(records, rows=None, copying=None):
 body {{font-family: sans-serif; margin: 1.5em}} table {{border-collapse: collapse; font-size: 14px}}
 td, th {{border: 1px solid #bbb; padding: 3px 6px; text-align: left}} th {{background: #eee}}
 tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
-.problem {{background: #c0392b; color: white; border-radius: 3px; padding: 0 4px; font-size: 12px}}
+.problem {{background: #c0392b; color: white; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap}}
 .warn {{background: #c0392b; color: white; padding: 0.5em}} .note {{color: #555; font-size: 13px}}
 .aims {{display: flex; gap: 2em; flex-wrap: wrap}} .aims > div {{min-width: 16em}}
 </style></head><body>
