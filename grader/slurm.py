@@ -61,7 +61,8 @@ def grade_class(args, found, scheme):
     outputs.write_class(args.out, records, scheme)
     outputs.write_marking(args.out, records, scheme)
     states = ", ".join(f"{n} {s}" for s, n in sorted(count(ended).items()))
-    print(f"job {job}: {states}; {lost} row(s) written for tasks Slurm ended early; "
+    print(f"job {job}: {len(students)} array task(s); Slurm still held the state of {len(ended)} ({states}: it "
+          f"forgets an ended task after a few minutes); {lost} row(s) written for tasks Slurm ended early; "
           f"{sum(r.valid for r in records)} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}")
 
 
