@@ -30,11 +30,7 @@ from sklearn.manifold import TSNE
 from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
-from experiments.common import (
-    arguments,
-    save,
-    write_metrics,
-)
+from experiments.common import arguments, save, write_metrics
 from kit.scripts import REPO
 
 # ---- settings --------------------------------------------------------------------------------

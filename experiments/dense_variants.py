@@ -28,12 +28,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from experiments.common import (
-    arguments,
-    image_rows,
-    kit_bitmaps,
-    write_metrics,
-)
+from experiments.common import arguments, image_rows, kit_bitmaps, write_metrics
 from kit.stats import mean_sd, pixel_accuracy, plural
 
 LEARNING_RATE = 0.01  # the exercise's; high for Adam, it makes the loss curves jumpy

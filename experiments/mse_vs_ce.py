@@ -21,14 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
 
-from experiments.common import (
-    arguments,
-    epoch_axis,
-    image_rows,
-    kit_bitmaps,
-    save,
-    write_metrics,
-)
+from experiments.common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 from kit.stats import pixel_accuracy
 
 # ---- settings --------------------------------------------------------------------------------

@@ -23,13 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from experiments.common import (
-    arguments,
-    epoch_axis,
-    kit_bitmaps,
-    save,
-    write_metrics,
-)
+from experiments.common import arguments, epoch_axis, kit_bitmaps, save, write_metrics
 from kit.scripts import definitions_from, setting
 from kit.stats import mean_sd, pixel_accuracy, plural
 

@@ -22,12 +22,7 @@ import numpy as np
 import tensorflow as tf
 from sklearn.manifold import TSNE, trustworthiness
 
-from experiments.common import (
-    arguments,
-    kit_bitmaps,
-    save,
-    write_metrics,
-)
+from experiments.common import arguments, kit_bitmaps, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # images to map

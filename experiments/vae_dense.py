@@ -20,14 +20,7 @@ import tensorflow as tf
 from keras import layers
 from sklearn.linear_model import LogisticRegression
 
-from experiments.common import (
-    arguments,
-    epoch_axis,
-    image_rows,
-    kit_bitmaps,
-    save,
-    write_metrics,
-)
+from experiments.common import arguments, epoch_axis, image_rows, kit_bitmaps, save, write_metrics
 
 # ---- settings --------------------------------------------------------------------------------
 LATENT = 10  # dimensions of z
