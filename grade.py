@@ -22,10 +22,10 @@ import os
 import sys
 import tempfile
 
-from grader import gradescope, marks, outputs, reference, sandbox, similarity, slurm
+from grader import gradescope, marks, outputs, reference, rules, sandbox, similarity, slurm
 from grader.batch import Marking, grade_all, plan
 from grader.intake import find_class
-from grader.records import Limits
+from grader.records import TASKS, Limits
 from grader.stop import stop
 from kit.jsonfile import write_json
 
@@ -57,7 +57,7 @@ def main():
             return
         todo, changed = plan(found, args.out, args.only, args.force)
         reference_s = None
-        if args.reference != "none" and any(os.path.isfile(job.script) for job in todo):
+        if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
             reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
         marking = Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s)
         if changed:
@@ -80,6 +80,14 @@ def main():
                    gradescope.results([r for r in records if r.student in found.students], scheme))
     valid = sum(r.valid for r in records)
     print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
+
+
+def runs(job):
+    """Whether grading this job runs a script: a task file that is there and parses."""
+    if job.task not in TASKS or not os.path.isfile(job.script):
+        return False
+    with open(job.script, encoding="utf-8", errors="replace") as f:
+        return rules.syntax_error(f.read(), job.script) is None
 
 
 def sandboxed(required):
