@@ -56,15 +56,15 @@ def main():
             slurm.grade_class(args, found, scheme)
             return
         todo, changed = plan(found, args.out, args.only, args.force)
-        reference_s = None
-        if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
-            reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
-        marking = Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s)
         if changed:
             print(f"{changed} changed file(s) since the last grading: graded again", flush=True)
         try:
-            grade_all(todo, marking, scheme)
+            reference_s = None
+            if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
+                reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
+            grade_all(todo, Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s), scheme)
         except KeyboardInterrupt:
+            sandbox.stop_all()
             done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0
             print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
                   "Run the same command again to grade the rest.", file=sys.stderr)

@@ -116,21 +116,24 @@ def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
     reader = threading.Thread(target=output.read, args=(process.stdout,), daemon=True)
     reader.start()
     killed, peak = None, 0
-    while process.poll() is None:
-        if STOPPING.is_set():
-            kill_tree(process.pid)
-            process.wait()
-            raise KeyboardInterrupt
-        rss = tree_rss(process.pid)
-        peak = max(peak, rss)
-        if time.time() - start > timeout:
-            killed = "time"
-        elif rss > memory_bytes:
-            killed = "memory"
-        if killed:
-            kill_tree(process.pid)
-            break
-        time.sleep(POLL_S)
+    try:
+        while process.poll() is None:
+            if STOPPING.is_set():
+                raise KeyboardInterrupt
+            rss = tree_rss(process.pid)
+            peak = max(peak, rss)
+            if time.time() - start > timeout:
+                killed = "time"
+            elif rss > memory_bytes:
+                killed = "memory"
+            if killed:
+                kill_tree(process.pid)
+                break
+            time.sleep(POLL_S)
+    except KeyboardInterrupt:  # Ctrl-C in this thread, or stop_all() from another: the run goes too
+        kill_tree(process.pid)
+        process.wait()
+        raise
     status = process.wait()
     wall = time.time() - start
     reader.join(timeout=10)

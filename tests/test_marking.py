@@ -426,3 +426,27 @@ def test_each_graded_folder_times_its_reference_once(tmp_path):
     with open(tmp_path / "out" / "grades.csv") as f:
         row = next(r for r in csv.DictReader(f) if r["task"] == "task1")
     assert float(row["speed_vs_reference"]) == pytest.approx(float(row["wall_s"]) / reference["wall_s"], abs=0.02)
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_reference_is_timed_stops_it_too(tmp_path):
+    write(tmp_path / "class" / "ann" / "task1.py", "x = 1\n")
+    hang = write(tmp_path / "hang.py", "import time\nwhile True:\n    time.sleep(1)\n")
+    command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+               "--timeout", "300", "--reference", hang]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env())
+
+    def running():
+        return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
+
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not running():
+            time.sleep(0.5)
+        assert running(), "the reference never started"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert running() == []
