@@ -289,6 +289,12 @@ def test_a_refused_sandbox_is_one_line_and_the_rows_say_so(tmp_path, refusing_bw
     assert not (tmp_path / "out2").exists()
 
 
+def ctrl_c_reaches():
+    """In the child: SIGINT back to its default, which Python turns into KeyboardInterrupt. A suite started
+    in the background (no job control) ignores SIGINT, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_cancels_the_queue_kills_the_run_and_keeps_finished_rows(tmp_path):
     write(tmp_path / "class" / "a_quick" / "task1.py", "def broken(:\n")
@@ -296,7 +302,8 @@ def test_ctrl_c_cancels_the_queue_kills_the_run_and_keeps_finished_rows(tmp_path
         write(tmp_path / "class" / name / "task1.py", "import time\nwhile True:\n    time.sleep(1)\n")
     command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
                "--timeout", "300", "--reference", "none"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env())
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env(),
+                               preexec_fn=ctrl_c_reaches)
 
     def running():
         return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
@@ -434,7 +441,8 @@ def test_ctrl_c_while_the_reference_is_timed_stops_it_too(tmp_path):
     hang = write(tmp_path / "hang.py", "import time\nwhile True:\n    time.sleep(1)\n")
     command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
                "--timeout", "300", "--reference", hang]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env())
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env(),
+                               preexec_fn=ctrl_c_reaches)
 
     def running():
         return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
