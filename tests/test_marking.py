@@ -295,35 +295,43 @@ def ctrl_c_reaches():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def probes():
+    """The pids of task-1 runs under the grader's probe on this machine."""
+    return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
+
+
+def interrupted(tmp_path, reference, ready):
+    """grade.py on tmp_path/class, sent Ctrl-C once `ready()` and a run is under way: (exit status, stderr)."""
+    command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+               "--timeout", "300", "--reference", str(reference)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env(),
+                               preexec_fn=ctrl_c_reaches)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not (ready() and probes()):
+            time.sleep(0.5)
+        assert probes(), "no run started"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    return process.returncode, err
+
+
 @pytest.mark.slow
 def test_ctrl_c_cancels_the_queue_kills_the_run_and_keeps_finished_rows(tmp_path):
     write(tmp_path / "class" / "a_quick" / "task1.py", "def broken(:\n")
     for name in ("b_hang", "c_hang"):
         write(tmp_path / "class" / name / "task1.py", "import time\nwhile True:\n    time.sleep(1)\n")
-    command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
-               "--timeout", "300", "--reference", "none"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env(),
-                               preexec_fn=ctrl_c_reaches)
-
-    def running():
-        return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
-
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline and not ((tmp_path / "out" / "a_quick" / "task2.json").exists() and running()):
-            time.sleep(0.5)  # until a_quick's rows are saved and b_hang's task1 runs
-        assert running(), "b_hang's run never started"
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130, err[-2000:]
+    ready = (tmp_path / "out" / "a_quick" / "task2.json").exists  # a_quick's rows saved: b_hang's task1 runs next
+    returncode, err = interrupted(tmp_path, "none", ready)
+    assert returncode == 130, err[-2000:]
     assert "interrupted: queued runs cancelled, running ones killed" in err and "Run the same command again" in err
     assert "Traceback" not in err
     with open(tmp_path / "out" / "grades.csv") as f:
         rows = {(r["student"], r["task"]) for r in csv.DictReader(f)}
     assert ("a_quick", "task1") in rows and ("b_hang", "task1") not in rows and ("c_hang", "task1") not in rows
-    assert running() == []  # the hanging script was killed with its sandbox
+    assert probes() == []  # the hanging script was killed with its sandbox
 
 
 @pytest.mark.slow
@@ -439,22 +447,6 @@ def test_each_graded_folder_times_its_reference_once(tmp_path):
 def test_ctrl_c_while_the_reference_is_timed_stops_it_too(tmp_path):
     write(tmp_path / "class" / "ann" / "task1.py", "x = 1\n")
     hang = write(tmp_path / "hang.py", "import time\nwhile True:\n    time.sleep(1)\n")
-    command = [sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out", str(tmp_path / "out"),
-               "--timeout", "300", "--reference", hang]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_env(),
-                               preexec_fn=ctrl_c_reaches)
-
-    def running():
-        return subprocess.run(["pgrep", "-f", "python -m probe task1"], capture_output=True, text=True).stdout.split()
-
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline and not running():
-            time.sleep(0.5)
-        assert running(), "the reference never started"
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
-    assert running() == []
+    returncode, err = interrupted(tmp_path, hang, lambda: True)
+    assert returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert probes() == []
