@@ -62,7 +62,7 @@ def main():
             reference_s = None
             if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
                 reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
-            grade_all(todo, Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s), scheme)
+            grade_all(todo, Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s))
         except KeyboardInterrupt:
             sandbox.stop_all()
             done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0

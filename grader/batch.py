@@ -1,13 +1,12 @@
 """Grade a class: plan which (student, task) runs to make, make them a few at a time, save each as it ends."""
 
-import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from grader import outputs, report_pdf, sandbox
-from grader.grading import grade_task
+from grader.grading import grade_task, sha256_of
 from grader.records import KINDS, Limits, Record
 from kit.jsonfile import read_json
 
@@ -58,16 +57,9 @@ def plan(found, out, only=None, force=False):
     return todo, changed
 
 
-def sha256_of(path):
-    """The SHA-256 of a file's bytes, or '' where there is none."""
-    if not os.path.isfile(path):
-        return ""
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def grade_all(todo, marking, scheme=None):
-    """Grade each job, marking.jobs at a time; save each row as it ends, whatever its run did. On Ctrl-C the
+def grade_all(todo, marking):
+    """Grade each job, marking.jobs at a time; save each row as it ends, whatever its run did (grades.csv's
+    marks, which rank a row against the whole class, are written when the batch ends). On Ctrl-C the
     queued jobs are cancelled and the running sandboxes killed; the finished rows stay (KeyboardInterrupt
     is raised again for the caller to say so)."""
     start, done = time.time(), 0
@@ -88,7 +80,7 @@ def grade_all(todo, marking, scheme=None):
             record = named(record, job)
             record.reference_s = marking.reference_s if job.task != "report" else None
             outputs.save_record(marking.out, record, job.script if job.task != "report" else None)
-            outputs.write_class(marking.out, outputs.load_records([marking.out]), scheme)
+            outputs.write_class(marking.out, outputs.load_records([marking.out]))
             done += 1
             ran = os.path.isfile(job.script)
             runs_done, runs_left = runs_done + ran, runs_left - ran

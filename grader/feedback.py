@@ -28,13 +28,14 @@ td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-ali
 .diff table {font-family: monospace; font-size: 12px}"""
 
 
-def page(student, records, scheme, class_records, manual=None):
-    """The feedback page of one student (their records, one per task)."""
+def page(student, records, scheme, class_records, manual=None, row=None):
+    """The feedback page of one student (their records, one per task); `row` their marks.csv row where the
+    caller has the class's table already, else it is computed here."""
     first = records[0]
     who = html.escape(first.student_name or student)
     body = [f"<h1>Assignment 2: feedback for {who}</h1>"]
     if scheme:
-        row = next(r for r in marks.marks_table(class_records, scheme, manual) if r["student"] == student)
+        row = row or next(r for r in marks.marks_table(class_records, scheme, manual) if r["student"] == student)
         given = [f"{part} {row[part]}" for part in scheme.manual if row[part] != ""]
         pending = [part for part in scheme.manual if row[part] == ""]
         body.append(f"<p><b>Mark: {row['total']} of {scheme.total:g}</b> ({html.escape(scheme.name)}): "

@@ -100,10 +100,13 @@ def load(name):
 
 
 # ---- one task's mark ------------------------------------------------------------------------------
-def measure_of(record, aim, peers=()):
-    """The number an aim compares: the task's accuracy, its pace among `peers` (records.pace), or its size."""
-    key = AIM_MEASURES[aim] or ("digit_accuracy" if record.task == "task2" else "pixel_accuracy")
-    return pace([*peers] or [record])(record) if key == "pace" else getattr(record.measured, key)
+def measure(aim, task, peers):
+    """The number an aim compares, as a function of a record: the task's accuracy, the pace among `peers`
+    (records.pace), or the size."""
+    if AIM_MEASURES[aim] == "pace":
+        return pace(peers)
+    key = AIM_MEASURES[aim] or ("digit_accuracy" if task == "task2" else "pixel_accuracy")
+    return lambda r: getattr(r.measured, key)
 
 
 def task_parts(record, scheme, records):
@@ -157,7 +160,8 @@ def missed_thresholds(record, task):
 
 
 def aim_part(record, aim, rule, peers):
-    value = measure_of(record, aim, peers)
+    of = measure(aim, record.task, peers or [record])
+    value = of(record)
     name, higher = f"{record.task} {aim}", aim == "accurate"
     ratio = all(r.speed is not None for r in [*peers] or [record])
 
@@ -172,7 +176,7 @@ def aim_part(record, aim, rule, peers):
                             f"{shown(aim, threshold)}")
         return Part(name, 0, rule.marks, f"{shown(aim, value)}: below every band")
     # Ties share the better place: the place is one more than the number of peers strictly ahead.
-    ahead = sum((measure_of(r, aim, peers) > value) if higher else (measure_of(r, aim, peers) < value) for r in peers)
+    ahead = sum((of(r) > value) if higher else (of(r) < value) for r in peers)
     share = 1.0 if len(peers) < 2 else 1 - ahead / (len(peers) - 1)
     return Part(name, round(rule.marks * share, 2), rule.marks,
                 f"{shown(aim, value)}: place {ahead + 1} of {len(peers)} submissions that earn marks")

@@ -91,10 +91,11 @@ def write_marking(out, records, scheme, manual=None):
     canvas.write_gradebook(os.path.join(out, "gradebook-canvas.csv"),
                            [row for row in rows if source[row["student"]] == "Canvas"])
     os.makedirs(os.path.join(out, "feedback"), exist_ok=True)
+    by_student = {row["student"]: row for row in rows}
     pages = {}
     for student in sorted(source):
         mine = [r for r in records if r.student == student]
-        text = feedback.page(student, mine, scheme, records, manual)
+        text = feedback.page(student, mine, scheme, records, manual, by_student[student])
         with open(os.path.join(out, "feedback", f"{student}.html"), "w", encoding="utf-8") as f:
             f.write(text)
         if mine[0].source.startswith("Moodle"):

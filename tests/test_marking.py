@@ -16,7 +16,7 @@ import slurm_cluster
 
 from grader import batch, marks, moodle, outputs
 from grader.feedback import page
-from grader.grading import combined
+from grader.grading import combined, sha256_of
 from grader.intake import find_class
 from grader.records import Check, Numbers, Record
 from kit.jsonfile import write_json
@@ -255,7 +255,7 @@ def test_a_changed_file_is_graded_again_without_force(tmp_path):
     c = found(tmp_path / "class", tmp_path)
     first, _ = batch.plan(c, str(tmp_path / "out"))
     for job in first:
-        saved = Record("task1", "ann", sha256=batch.sha256_of(job.script)) if job.task == "task1" else \
+        saved = Record("task1", "ann", sha256=sha256_of(job.script)) if job.task == "task1" else \
             Record("task2", "ann")
         os.makedirs(tmp_path / "out" / "ann", exist_ok=True)
         write_json(outputs.record_path(str(tmp_path / "out"), "ann", job.task), saved.to_json())
