@@ -21,21 +21,22 @@ def headless_env(**extra):
     return env
 
 
-def scratch_with_data(folder):
-    """Make `folder` a working folder holding copies of the kit's dataset.txt and test.txt."""
+def scratch_with_data(folder, data=REPO):
+    """Make `folder` a working folder holding copies of dataset.txt and test.txt from `data` (the kit's)."""
     os.makedirs(folder, exist_ok=True)
     for name in ("dataset.txt", "test.txt"):
-        shutil.copy(os.path.join(REPO, name), folder)
+        shutil.copy(os.path.join(data, name), folder)
     return folder
 
 
-def run_task(script, folder, timeout=900):
+def run_task(script, folder, timeout=900, data=REPO):
     """Run a task script in a scratch folder; return its metrics JSON plus whole-process wall time.
 
-    The folder keeps what a later report layout reads: figures/, run.json (the metrics as
-    measured) and stdout.txt (what the script printed).
+    `script` is a repo path such as "task1.py" (or any absolute path); the data files are copied from
+    the folder `data`. The folder keeps what a later report layout reads: figures/, run.json (the
+    metrics as measured) and stdout.txt (what the script printed).
     """
-    scratch_with_data(folder)
+    scratch_with_data(folder, data)
     task = os.path.splitext(os.path.basename(script))[0]
     command = [sys.executable, os.path.join(REPO, script)]
     start = time.time()

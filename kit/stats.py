@@ -4,6 +4,8 @@ benchmark and the grader.
 A spread is the dict `spread()` returns ({mean, std, min, max, median, n}), which the report's JSON keeps.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -49,3 +51,48 @@ def against_spread(gap, sd, runs):
 def pixel_accuracy(reconstructed, x):
     """Share of pixels equal after rounding, as task1.py and the grader measure it."""
     return float(np.mean(np.round(reconstructed) == np.round(x)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons: a gap is a win only when its 95 % interval excludes zero
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Comparison:
+    """The paired difference a - b over runs or draws, with its 95 % interval (None for one pair)."""
+
+    mean: float
+    low: float | None
+    high: float | None
+    n: int
+
+    @property
+    def verdict(self):
+        """ "ahead" / "behind" only when the interval excludes zero; "level" otherwise; "one run" alone."""
+        if self.n < 2:
+            return "one run"
+        if self.low > 0:
+            return "ahead"
+        if self.high < 0:
+            return "behind"
+        return "level"
+
+    def text(self, scale=100, digits=2, unit=" points"):
+        """`+0.12 points (95 % interval +0.05 to +0.19, 5 runs)`, or `... (one run, no spread)`."""
+        gap = f"{self.mean * scale:+.{digits}f}{unit}"
+        if self.n < 2:
+            return f"{gap} (one run, no spread)"
+        return (f"{gap} (95 % interval {self.low * scale:+.{digits}f} to {self.high * scale:+.{digits}f}, "
+                f"{self.n} pairs)")
+
+
+def compare(a, b):
+    """Paired comparison of two equally long lists (a[i] and b[i] from the same run or draw), or of
+    a list against one fixed number b (a baseline without spread): the t-interval of a - b."""
+    from scipy import stats
+
+    a = np.asarray(a, dtype=float)
+    d = a - (np.asarray(b, dtype=float) if np.ndim(b) else float(b))
+    if len(d) < 2:
+        return Comparison(float(d.mean()), None, None, len(d))
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return Comparison(float(d.mean()), float(d.mean() - half), float(d.mean() + half), len(d))

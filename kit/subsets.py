@@ -1,0 +1,70 @@
+"""Other data a lecturer might hand out: balanced subsets of the kit's files, and another image size.
+
+The course's own files had 1,000 training images; the kit's dataset.txt has 4,000. The scripts must
+be the best program on whatever file they are given, so bench/sizes.py runs them on files made here.
+Nothing is random: a subset takes the first images of each digit in file order (the files are
+ordered by a hash of their lines, so that order is already mixed), and the same call always makes
+the same files.
+"""
+
+import os
+from dataclasses import dataclass
+
+from kit.scripts import REPO
+
+
+@dataclass(frozen=True)
+class DataSize:
+    """One set-up of the sweep: how many images of each file, and the side of the square images."""
+
+    train: int  # images in dataset.txt, an equal share per digit
+    test: int  # images in test.txt, an equal share per digit
+    side: int = 28  # image side in pixels; another side crops or pads the kit's 28x28 bitmaps
+
+    @property
+    def name(self):
+        return f"{self.train}x{self.side}"
+
+
+def kit_lines(name):
+    """The lines of one of the kit's files, without their line ends."""
+    with open(os.path.join(REPO, name), encoding="utf-8") as f:
+        return [line for line in f.read().splitlines() if line.strip()]
+
+
+def balanced(lines, count):
+    """The first count/10 lines of each digit, in file order (count must be a multiple of 10)."""
+    if count % 10:
+        raise ValueError(f"{count} images cannot be shared equally by 10 digits")
+    per_digit, taken, kept = count // 10, {}, []
+    for line in lines:
+        digit = line.split("\t", 1)[0]
+        if taken.get(digit, 0) < per_digit:
+            taken[digit] = taken.get(digit, 0) + 1
+            kept.append(line)
+    if len(kept) != count:
+        raise ValueError(f"the file has fewer than {per_digit} images of some digit")
+    return kept
+
+
+def resized(line, side, old_side=28):
+    """The line's bitmap cut to its central side x side pixels, or padded with 0s around to that side."""
+    digit, bits = line.split("\t", 1)
+    rows = bits.split("-")
+    if side <= old_side:
+        start = (old_side - side) // 2
+        rows = [row[start:start + side] for row in rows[start:start + side]]
+    else:
+        before, after = (side - old_side) // 2, side - old_side - (side - old_side) // 2
+        rows = ["0" * side] * before + ["0" * before + row + "0" * after for row in rows] + ["0" * side] * after
+    return f"{digit}\t{'-'.join(rows)}"
+
+
+def write_files(size, folder):
+    """Write dataset.txt and test.txt for `size` into `folder`; return the folder."""
+    os.makedirs(folder, exist_ok=True)
+    for name, count in (("dataset.txt", size.train), ("test.txt", size.test)):
+        lines = [resized(line, size.side) for line in balanced(kit_lines(name), count)]
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    return folder
