@@ -7,14 +7,17 @@ change them: a seed, a peek at the test set, a smaller thought vector, a faked s
 import os
 import re
 
-from kit.scripts import source_of
+from kit.scripts import setting, source_of
 
 
 def edited(task, *changes, epochs=None):
-    """The kit's solution of `task` with each (old, new) text replaced exactly once, and EPOCHS if given."""
+    """The kit's solution of `task` with each (old, new) text replaced exactly once; with `epochs`, trained
+    for that many of its epochs only (its step budget cut to match, each epoch as long as before)."""
     text = source_of(f"{task}.py")
     if epochs is not None:
+        steps = epochs * (setting(f"{task}.py", "STEPS") // setting(f"{task}.py", "EPOCHS"))
         text = re.sub(r"^EPOCHS = .*$", f"EPOCHS = {epochs}", text, count=1, flags=re.M)
+        text = re.sub(r"^STEPS = .*$", f"STEPS = {steps}", text, count=1, flags=re.M)
     for old, new in changes:
         if text.count(old) != 1:
             raise ValueError(f"{task}.py: {old!r} is not there exactly once")

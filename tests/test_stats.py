@@ -22,3 +22,25 @@ def test_pixel_accuracy_rounds_the_reconstruction():
     x = np.array([[0, 1, 1, 0]], dtype=np.float32)
     assert stats.pixel_accuracy(np.array([[0.2, 0.7, 0.4, 0.49]]), x) == 0.75
     assert stats.pct(0.99613) == "99.61%"
+
+
+def test_a_paired_gap_is_ahead_or_behind_only_when_its_interval_excludes_zero():
+    clear = stats.compare([0.91, 0.925, 0.93], [0.90, 0.91, 0.92])  # +1, +1.5, +1 points
+    assert clear.verdict == "ahead" and np.isclose(clear.mean, 0.035 / 3) and 0 < clear.low < clear.mean < clear.high
+    assert stats.compare([0.90, 0.91, 0.92], [0.91, 0.92, 0.93]).verdict == "behind"
+    mixed = stats.compare([0.91, 0.89, 0.92], [0.90, 0.91, 0.90])  # +1, -2, +2: the interval spans zero
+    assert mixed.verdict == "level" and mixed.low < 0 < mixed.high
+    assert "95 % interval" in mixed.text() and "3 pairs" in mixed.text()
+
+
+def test_one_run_has_no_spread_and_no_verdict():
+    single = stats.compare([0.95], 0.90)
+    assert single.verdict == "one run" and single.low is None
+    assert single.text() == "+5.00 points (one run, no spread)"
+
+
+def test_runs_against_a_fixed_baseline():
+    # three runs all above a baseline without spread: ahead; the interval is of the runs' own spread
+    above = stats.compare([0.9990, 0.9992, 0.9991], 0.9980)
+    assert above.verdict == "ahead" and np.isclose(above.mean, 0.0011)
+    assert stats.compare([0.9990, 0.9970, 0.9985], 0.9980).verdict == "level"
