@@ -48,11 +48,12 @@ from experiments.common import (
     kit_bitmaps,
     labelled_draw,
     logistic_on,
+    read_metrics,
     save,
     saved_model,
     write_metrics,
 )
-from kit.stats import mean_sd, plural
+from kit.stats import compare, mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
@@ -116,14 +117,23 @@ def main():
     pretrained = {"conv AE": conv_ae, "contractive": saved_model("contractive_encoder"),
                   "WTA (fully connected)": saved_model("wta_fc_encoder"), "WTA (conv)": saved_model("wta_conv_encoder")}
     print("Fashion-MNIST")
-    fashion = compare(pretrained, fx_train, fy_train, fx_test, fy_test, budget, flips=True)
+    fashion = score_all(pretrained, fx_train, fy_train, fx_test, fy_test, budget, flips=True)
 
     mx_train, my_train, mx_val, my_val, mx_test, my_test = kit_bitmaps(args.quick)
     mnist_encoder = pretrain_on_bitmaps(conv_ae, as_images(mx_train), as_images(mx_val), budget.pretrain_epochs)
     print("MNIST bitmaps")
-    mnist = compare({"conv AE": mnist_encoder}, as_images(mx_train), my_train, as_images(mx_test), my_test, budget,
+    mnist = score_all({"conv AE": mnist_encoder}, as_images(mx_train), my_train, as_images(mx_test), my_test, budget,
                     flips=False, x_val=as_images(mx_val), y_val=my_val)
-    write_results(fashion, mnist, len(fx_train), len(mx_train), budget)
+    write_results(fashion, mnist, unlabelled_pools(len(mx_train)), budget)
+
+
+def unlabelled_pools(mnist_images):
+    """{data set: {pretrained encoder: how many unlabelled images it learned from}}, as each experiment wrote it."""
+    contractive, wta = read_metrics("contractive")["settings"], read_metrics("winner_take_all")["settings"]
+    return {"Fashion-MNIST": {"conv AE": read_metrics("conv_autoencoder")["settings"]["train_images"],
+                              "contractive": contractive["train_images"],
+                              "WTA (fully connected)": wta["fc_images"], "WTA (conv)": wta["conv_images"]},
+            "MNIST bitmaps": {"conv AE": mnist_images}}
 
 
 def as_images(x):
@@ -175,8 +185,10 @@ def fit_on_validation(model, data, x_val, y_val, rate, passes, patience):
 
 
 def logistic(features, x, y, x_val, y_val, test_features, y_test):
-    """Logistic regression on standardised features, C chosen on validation; test accuracy."""
-    return float(logistic_on(features(x), y, features(x_val), y_val, C_GRID).score(test_features, y_test))
+    """Logistic regression on standardised features, C chosen on validation: (validation, test) accuracy."""
+    val_features = features(x_val)
+    model = logistic_on(features(x), y, val_features, y_val, C_GRID)
+    return float(model.score(val_features, y_val)), float(model.score(test_features, y_test))
 
 
 def feature_maps(pretrained):
@@ -235,13 +247,21 @@ def augmented(x, y, flips):
             .map(lambda a, b: (augment(a, training=True), b)))
 
 
-def compare(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val=None, y_val=None):
-    """Test accuracy of every set-up at hand over the draws: {set-up: [accuracy of each draw]}."""
+@dataclass
+class Scores:
+    """Each set-up's accuracy per draw: on the draw's validation images (which choose) and on the test set."""
+
+    validation: dict  # {set-up: [accuracy of each draw]}
+    test: dict
+
+
+def score_all(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val=None, y_val=None):
+    """Validation and test accuracy of every set-up at hand over the draws."""
     maps = feature_maps(pretrained)
     test_features = {name: f(x_test) for name, f in maps.items()}
     plan = networks(pretrained)
     names = [s.name for s in SET_UPS if s.name in maps or any(s.name in (n.name, n.fine_tuned) for n in plan)]
-    scores = {name: [] for name in names}
+    scores, chosen_on = {name: [] for name in names}, {name: [] for name in names}
     for run in range(budget.runs):
         chosen = labelled_draw(y_train, LABELS_PER_CLASS)  # a new draw each run, the same for every set-up
         if x_val is None:  # Fashion-MNIST: validation images drawn from the other training images
@@ -252,105 +272,116 @@ def compare(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val=N
             xv, yv = x_val, y_val
         x, y = x_train[chosen], y_train[chosen]
         for name, features in maps.items():
-            scores[name].append(logistic(features, x, y, xv, yv, test_features[name], y_test))
+            val, test = logistic(features, x, y, xv, yv, test_features[name], y_test)
+            chosen_on[name].append(val)
+            scores[name].append(test)
         data = augmented(x, y, flips)
         for n in plan:
             model, copy = softmax_on(n.trunk, n.weights, n.trainable, n.flat)
             fit_on_validation(model, data, xv, yv, RATE, budget.max_epochs, budget.patience)
+            chosen_on[n.name].append(float(model.evaluate(xv, yv, verbose=0)[1]))
             scores[n.name].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
             if n.fine_tuned:  # warm start: the frozen set-up's trained network, every layer now learning
                 copy.trainable = True
                 fit_on_validation(model, data, xv, yv, FINE_TUNE_RATE, budget.max_epochs // 2,
                                   budget.patience)
+                chosen_on[n.fine_tuned].append(float(model.evaluate(xv, yv, verbose=0)[1]))
                 scores[n.fine_tuned].append(float(model.evaluate(x_test, y_test, verbose=0)[1]))
         print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2%}" for k, v in scores.items()), flush=True)
-    return scores
+    return Scores(chosen_on, scores)
 
 
 # ---- reading ---------------------------------------------------------------------------------------
-def paired_gain(scores, better, baseline):
-    """Per-draw differences in points of two set-ups that learned from the same 100 images in each draw."""
-    return 100 * (np.array(scores[better]) - np.array(scores[baseline]))
+SAME_SHAPE = {  # a pretrained set-up: the same architecture and classifier with no pretraining
+    "conv AE, frozen": "random conv, frozen",
+    "conv AE, fine-tuned": "from scratch",
+    "WTA (fully connected), fine-tuned": "from scratch, dense",
+    "WTA (fully connected) features": "random fully connected",
+    "WTA (conv), pooled maps": "random conv, pooled maps",
+}
+VERDICTS = {"ahead": "pretraining helps here", "behind": "pretraining hurts here",
+            "level": "no clear help from pretraining here", "one run": "one draw, too few to judge"}
 
 
-def reading(data, scores, pretrained_names, pool):
-    """What one data set's numbers say: {set-up: [accuracy per draw]}, which set-ups are pretrained, and how
-    many unlabelled images the pretraining had."""
-    mean = {name: 100 * float(np.mean(v)) for name, v in scores.items()}
-    ranked = sorted(scores, key=lambda n: -mean[n])
-    best = max((n for n in scores if n in pretrained_names), key=lambda n: mean[n])
-    scratch = max((n for n in scores if n.startswith("from scratch")), key=lambda n: mean[n])
-    # Every set-up learns from the same 100 images in a draw, so the draws pair up: the verdict weighs the
-    # per-draw differences, not the spread of either set-up across draws (which mostly measures the draws).
-    paired = paired_gain(scores, best, scratch)
-    gain, wins = float(paired.mean()), int(np.sum(paired > 0))
-    sd = float(paired.std(ddof=1)) if len(paired) > 1 else 0.0
-    if len(paired) < 2:
-        verdict = "from one draw, too few to judge"
-    elif gain > sd:
-        verdict = (f"ahead in {wins} of {len(paired)} draws, by {gain:+.1f} \u00b1 {sd:.1f} points: pretraining "
-                   "helps here")
-    elif gain > -sd:
-        verdict = (f"ahead in {wins} of {len(paired)} draws, by {gain:+.1f} \u00b1 {sd:.1f} points: no clear help from "
-                   "pretraining here")
-    else:
-        verdict = (f"behind in {len(paired) - wins} of {len(paired)} draws, by {gain:+.1f} \u00b1 {sd:.1f} points: "
-                   "pretraining hurts here")
-    text = (f"{data} ({pool} unlabelled images for pretraining), ranked by mean test accuracy: "
-            + ", ".join(f"{n} {mean[n]:.1f}%" for n in ranked)
-            + f". The best pretrained set-up ({best}) against the best network trained from scratch ({scratch}), "
-            f"draw for draw (both learn from the same 100 images): {verdict}.")
-    randoms = {"random conv, frozen": "conv AE, frozen", "random conv, pooled maps": "WTA (conv), pooled maps",
-               "random fully connected": "WTA (fully connected) features"}
-    beaten = [(r, p) for r, p in randoms.items() if r in scores and p in scores]
-    if beaten:
-        text += " Against the same architecture untrained: " + "; ".join(
-            f"{p} {mean[p] - mean[r]:+.1f} points over {r}" for r, p in beaten) + "."
-        worse = [p for r, p in beaten if mean[p] < mean[r]]
-        if worse:
-            text += (f" {' and '.join(worse)} {'is' if len(worse) == 1 else 'are'} worth less than untrained weights "
-                     "of the same shape: that pretraining taught the features nothing the classes can use.")
-    untrained = [r for r in randoms if r in scores and mean[r] > mean[best]]
-    if untrained:
-        top = max(untrained, key=mean.get)
-        text += (f" No pretrained set-up reaches the best untrained one: {top} scores {mean[top]:.1f}% against "
-                 f"{mean[best]:.1f}% for {best}, so these numbers credit the best features to the architecture and "
-                 "its pooling, not to what pretraining learned.")
-    return text, {"best": best, "scratch": scratch, "gain": gain, "sd": sd, "wins": wins, "draws": len(paired)}
+def family(name, pools):
+    """The pretrained encoder a set-up's features come from (a key of `pools`), or None."""
+    return next((f for f in pools if name.startswith(f)), None)
+
+
+def reading(data, scores, pretrained_names, pools):
+    """What one data set's numbers say. `scores`: each set-up's validation and test accuracy per draw;
+    `pools`: how many unlabelled images each pretrained encoder learned from.
+
+    The set-ups compared are chosen on the draws' validation images: the pretrained one with the best mean
+    validation accuracy against the untrained one with the best. Every set-up learns from the same 100 images
+    in a draw, so the draws pair up and each gap gets its 95 % interval over them (kit.stats.compare)."""
+    val = {name: float(np.mean(v)) for name, v in scores.validation.items()}
+    test = {name: 100 * float(np.mean(v)) for name, v in scores.test.items()}
+    chosen = max((n for n in test if n in pretrained_names), key=val.get)
+    strongest = max((n for n in test if n not in pretrained_names), key=val.get)
+    scratch = max((n for n in test if n.startswith("from scratch")), key=val.get)
+    pool = pools.get(family(chosen, pools))
+    text = (f"{data}, mean test accuracy per set-up, high to low: "
+            + ", ".join(f"{n} {test[n]:.1f}%" for n in sorted(test, key=lambda n: -test[n]))
+            + f". Chosen on the validation images (not on these test scores): the pretrained set-up {chosen}"
+            + (f" (its encoder learned from {pool:,} unlabelled images)" if pool else "")
+            + f" and the strongest untrained set-up, {strongest}.")
+    against = {strongest: "the strongest untrained set-up", scratch: "the best network trained from scratch"}
+    if chosen in SAME_SHAPE and SAME_SHAPE[chosen] in test:
+        against.setdefault(SAME_SHAPE[chosen], "the same architecture untrained")
+    gaps = {base: compare(scores.test[chosen], scores.test[base]) for base in against}
+    text += " Draw for draw, " + "; ".join(f"against {label} ({base}) {gaps[base].text(digits=1)}, {gaps[base].verdict}"
+                                          for base, label in against.items())
+    main_gap = gaps[strongest]
+    text += f": {VERDICTS[main_gap.verdict]}."
+    shapes = [(p, r) for p, r in SAME_SHAPE.items() if p in test and r in test and p != chosen]
+    if shapes:
+        text += " Each other pretrained set-up against its own architecture untrained: " + "; ".join(
+            f"{p} {gap.text(digits=1)} over {r}, {gap.verdict}"
+            for p, r in shapes for gap in [compare(scores.test[p], scores.test[r])]) + "."
+    return text, {"chosen": chosen, "strongest": strongest, "scratch": scratch, "gain": 100 * main_gap.mean,
+                  "low": None if main_gap.low is None else 100 * main_gap.low,
+                  "high": None if main_gap.high is None else 100 * main_gap.high,
+                  "verdict": main_gap.verdict, "draws": main_gap.n}
 
 
 def data_size_reading(fashion, mnist):
-    """Whether the gain with 3,600 unlabelled MNIST bitmaps differs from the one with 60,000 Fashion images."""
+    """Whether the gain over the strongest untrained set-up differs between the two data sets."""
     if min(fashion["draws"], mnist["draws"]) < 2:
         return "One draw each is too few to compare the two gains."
-    spread = max(fashion["sd"], mnist["sd"])
-    if abs(fashion["gain"] - mnist["gain"]) <= spread:
-        return (f"The gain on the MNIST bitmaps ({mnist['gain']:+.1f} \u00b1 {mnist['sd']:.1f}) and on Fashion-MNIST "
-                f"({fashion['gain']:+.1f} \u00b1 {fashion['sd']:.1f}) are within each other's spread, although the "
-                "bitmaps' autoencoder saw 3,600 unlabelled images and Fashion-MNIST's up to 60,000: these numbers do "
-                "not show that the smaller pool limits what pretraining adds.")
+
+    def span(g):
+        return f"{g['gain']:+.1f} points, 95 % interval {g['low']:+.1f} to {g['high']:+.1f}"
+
+    if fashion["low"] <= mnist["high"] and mnist["low"] <= fashion["high"]:
+        return (f"The gain over the strongest untrained set-up on the MNIST bitmaps ({span(mnist)}) and on "
+                f"Fashion-MNIST ({span(fashion)}) have overlapping intervals, although the bitmaps' autoencoder saw "
+                "3,600 unlabelled images and Fashion-MNIST's encoders many more: these numbers do not show that the "
+                "smaller pool limits what pretraining adds.")
     larger = "Fashion-MNIST" if fashion["gain"] > mnist["gain"] else "the MNIST bitmaps"
-    return (f"The gain is larger on {larger} ({fashion['gain']:+.1f} \u00b1 {fashion['sd']:.1f} on Fashion-MNIST, "
-            f"{mnist['gain']:+.1f} \u00b1 {mnist['sd']:.1f} on the bitmaps), by more than the spread; the two also "
-            "differ in pool size, data and set-ups, so this does not isolate the pool's size.")
+    return (f"The gain over the strongest untrained set-up is larger on {larger} (Fashion-MNIST {span(fashion)}; "
+            f"the bitmaps {span(mnist)}; the intervals do not overlap); the two also differ in pool size, data and "
+            "set-ups, so this does not isolate the pool's size.")
 
 
 # ---- charts and metrics ----------------------------------------------------------------------------
-def write_results(fashion, mnist, fashion_pool, mnist_pool, budget):
+def write_results(fashion, mnist, pools, budget):
     pretrained_names = {s.name for s in SET_UPS if s.pretrained}
-    heights = [len(fashion), len(mnist)]
+    heights = [len(fashion.test), len(mnist.test)]
     figure, axes = plt.subplots(2, 1, figsize=(10, 0.45 * sum(heights) + 2.5), layout="constrained",
                                 gridspec_kw={"height_ratios": heights})
-    for ax, (title, scores) in zip(axes, (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist))):
+    for ax, (title, scores) in zip(axes, (("Fashion-MNIST", fashion.test), ("MNIST bitmaps", mnist.test))):
         names = list(scores)[::-1]  # the first set-up on top
         ax.boxplot([np.array(scores[n]) * 100 for n in names], vert=False)
         ax.set_yticks(range(1, len(names) + 1), names)
         ax.set(title=f"{title}: 100 labels, {plural(budget.runs, 'draw')}", xlabel="test accuracy %")
     chart = save(figure, "pretraining_accuracy")
-    rows = [[data, name, mean_sd(scores[name]), f"{100 * min(scores[name]):.2f} - {100 * max(scores[name]):.2f}"]
-            for data, scores in (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist)) for name in scores]
-    fashion_text, fashion_gain = reading("Fashion-MNIST", fashion, pretrained_names, f"{fashion_pool:,}")
-    mnist_text, mnist_gain = reading("MNIST bitmaps", mnist, pretrained_names, f"{mnist_pool:,}")
+    rows = [[data, name, f"{pools[data].get(family(name, pools[data]), '-'):,}"
+             if family(name, pools[data]) else "-", mean_sd(s.validation[name]), mean_sd(s.test[name]),
+             f"{100 * min(s.test[name]):.2f} - {100 * max(s.test[name]):.2f}"]
+            for data, s in (("Fashion-MNIST", fashion), ("MNIST bitmaps", mnist)) for name in s.test]
+    fashion_text, fashion_gain = reading("Fashion-MNIST", fashion, pretrained_names, pools["Fashion-MNIST"])
+    mnist_text, mnist_gain = reading("MNIST bitmaps", mnist, pretrained_names, pools["MNIST bitmaps"])
     write_metrics("pretraining", {
         "title": "Unsupervised pretraining with 100 labels",
         "question": "With 100 labelled images, do features learned without labels help, and which ones?",
@@ -366,7 +397,8 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool, budget):
                      "patience": budget.patience,
                      "labels_per_class": LABELS_PER_CLASS, "rate": RATE, "fine_tune_rate": FINE_TUNE_RATE,
                      "c_grid": C_GRID, "mnist_pretrain_epochs": budget.pretrain_epochs},
-        "table": {"columns": ["data", "set-up", "test accuracy % (mean \u00b1 sd)", "min - max"], "rows": rows},
+        "table": {"columns": ["data", "set-up", "unlabelled images", "validation accuracy % (chooses)",
+                              "test accuracy % (mean \u00b1 sd)", "test min - max"], "rows": rows},
         "figures": [{"file": chart, "caption": "Test accuracy of each set-up over the draws (each draw a new random "
                                                "choice of the 100 labelled images, the same for every set-up)."}],
         "reading": [
@@ -377,7 +409,9 @@ def write_results(fashion, mnist, fashion_pool, mnist_pool, budget):
             "'only if the autoencoder has learned the correct level of abstraction' - is what the sparse and "
             "contractive set-ups test: their losses ask for a different code, not a better drawing.",
         ],
-        "scores": {"Fashion-MNIST": fashion, "MNIST bitmaps": mnist},
+        "scores": {"Fashion-MNIST": fashion.test, "MNIST bitmaps": mnist.test},
+        "validation": {"Fashion-MNIST": fashion.validation, "MNIST bitmaps": mnist.validation},
+        "pools": pools,
         "gains": {"Fashion-MNIST": fashion_gain, "MNIST bitmaps": mnist_gain},
     })
 

@@ -283,7 +283,8 @@ def main():
                  f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}; {args.epochs} epochs (conv: {conv_epochs}); "
                  "one run each.",
         "settings": {"epochs": args.epochs, "conv_epochs": conv_epochs, "quick": args.quick, "units": UNITS,
-                     "k_grid": K_GRID, "maps": MAPS, "conv_k": CONV_K, "chosen_k": best_k},
+                     "k_grid": K_GRID, "maps": MAPS, "conv_k": CONV_K, "chosen_k": best_k,
+                     "fc_images": len(fc_train), "conv_images": len(conv_train)},
         "table": {"columns": ["autoencoder", f"filters with structure (autocorrelation > {STRUCTURE})",
                               "area holding 90% of a filter's energy", "test BCE per pixel"], "rows": table},
         "figures": [{"file": fc_file, "caption": f"The decoder's {SHOWN} strongest filters (28x28) of each fully "

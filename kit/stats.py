@@ -39,15 +39,6 @@ def mean_sd(values, scale=100, digits=None, unit=""):
     return f"{mean:.{digits}f}{unit} \u00b1 {sd:.{digits}f}"
 
 
-def against_spread(gap, sd, runs):
-    """Whether a difference of `gap` exceeds `sd`, the run-to-run spread it is weighed against."""
-    if runs < 2:
-        return "from one run each, so there is no run-to-run spread to weigh it against"
-    if abs(gap) <= sd:
-        return f"within the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
-    return f"more than the run-to-run spread (sd {sd * 100:.3f} points over {runs} runs)"
-
-
 def pixel_accuracy(reconstructed, x):
     """Share of pixels equal after rounding, as task1.py and the grader measure it."""
     return float(np.mean(np.round(reconstructed) == np.round(x)))

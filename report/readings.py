@@ -8,7 +8,7 @@ test can hand each function numbers pointing the other way and see the sentence 
 
 import numpy as np
 
-from kit.stats import against_spread, mean_sd, pct, plural
+from kit.stats import compare, mean_sd, pct, plural
 
 
 # ---- task 1 ------------------------------------------------------------------------------------
@@ -26,11 +26,21 @@ INGREDIENTS = {  # ablation variant: what it takes away from the recipe
 }
 
 
-def regularisation(ablation, shift, l2, spread):
+def ablation_gap(ablation, variant, baseline="full recipe"):
+    """A variant's test accuracy against another's, paired run by run (each run trains every variant in turn)."""
+    results = ablation["results"]
+    return compare([r["test"] for r in results[variant]], [r["test"] for r in results[baseline]])
+
+
+EFFECTS = {"behind": "a loss", "ahead": "a gain", "level": "no clear change",
+           "one run": "a direction only, not a verdict"}
+
+
+def regularisation(ablation, shift, l2):
     """What the regularisation and the training design bought, from the ablation's numbers.
 
-    shift, l2: task1.py's MAX_SHIFT and L2_ENCODER; spread: task1.py's pixel-accuracy spread over the
-    report's runs ({"std", "n"}), the yardstick for a gap.
+    shift, l2: task1.py's MAX_SHIFT and L2_ENCODER. Each ingredient's gap is weighed against the ablation's
+    own runs (paired run by run), never against another model's spread.
     """
     text = (f"Every training batch is moved by up to {shift} pixels in each direction (the same moved image is "
             f"input and target), so no fixed bitmap can be memorised; L2 ({l2:g}) on the encoder kernel keeps "
@@ -52,42 +62,38 @@ def regularisation(ablation, shift, l2, spread):
         + ("it memorises more." if memorises else "it does not memorise more than the full recipe here."))
     for variant, ingredient in INGREDIENTS.items():
         train, test, seconds = means[variant]
-        gap = test - full_test
-        if spread["n"] >= 2 and abs(gap) <= spread["std"]:
-            effect = "no clear change"
-        elif gap == 0:
-            effect = "no change"
-        elif gap < 0:
-            effect = "a loss"
-        else:
-            effect = "a gain"
+        gap = ablation_gap(ablation, variant)
         speed = ("" if variant != "without centring" else
                  f" It fits in {seconds:.0f} s against {full_seconds:.0f} s, "
                  + ("so centring does not save time here." if seconds <= full_seconds
-                    # one timed fit each on a shared machine: a gap under a tenth is not a saving
-                    else "about the same time in one fit each." if seconds <= 1.1 * full_seconds
+                    # timed fits on a shared machine: a gap under a tenth is not a saving
+                    else "about the same time." if seconds <= 1.1 * full_seconds
                     else "so centring saves time here."))
-        paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, {gap * 100:+.2f} "
-                          f"points, {effect}: {against_spread(gap, spread['std'], spread['n'])}.{speed}")
+        paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, {gap.text()}: "
+                          f"{EFFECTS[gap.verdict]}.{speed}")
     return paragraphs
 
 
 def design_summary(ablation):
-    """The title page's sentence on what the design bought: the ingredients ranked by what removing one costs."""
+    """The title page's sentence on what the design bought: what removing each part costs, with its interval;
+    one part "costs most" only when its cost exceeds the next one's, paired run by run."""
     if not ablation:
         return ("The ablation did not run in this build, so this report does not say which part of the design "
                 "matters most.")
-    means = ablation_means(ablation)
-    full = means["full recipe"][1]
-    cost = {ingredient: full - means[variant][1] for variant, ingredient in INGREDIENTS.items()}
-    ranked = sorted(cost, key=lambda k: -cost[k])
-    helping = [k for k in ranked if cost[k] > 0]
+    costs = {variant: ablation_gap(ablation, "full recipe", variant) for variant in INGREDIENTS}
+    ranked = sorted(costs, key=lambda v: -costs[v].mean)
+    text = ("What removing one part of the design costs in test pixel accuracy (the ablation in 'Regularisation "
+            "and what it bought'): " + "; ".join(f"{INGREDIENTS[v]} {costs[v].text()}" for v in ranked) + ".")
+    helping = [v for v in ranked if costs[v].verdict == "ahead"]
+    if costs[ranked[0]].n < 2:
+        return text + " One run each: no part is ranked above another."
     if not helping:
-        return ("In the ablation no single part of the design costs test accuracy when it is removed: "
-                + ", ".join(f"without {k} {-cost[k] * 100:+.2f} points" for k in ranked) + ".")
-    return ("What removing one part of the design costs in test pixel accuracy (the ablation in 'Regularisation "
-            "and what it bought'): " + ", ".join(f"{k} {cost[k] * 100:.2f} points" for k in ranked)
-            + f". Removing {helping[0]} costs most.")
+        return text + " No single part costs accuracy beyond its interval when it is removed."
+    top, runner_up = ranked[0], ranked[1]
+    if ablation_gap(ablation, runner_up, top).verdict == "ahead":
+        return text + f" Removing {INGREDIENTS[top]} costs most, beyond the cost of {INGREDIENTS[runner_up]}."
+    return text + (f" Removing {INGREDIENTS[top]} or {INGREDIENTS[runner_up]} costs most; their costs are level "
+                   "with each other.")
 
 
 # ---- task 2 ------------------------------------------------------------------------------------

@@ -148,8 +148,7 @@ def task1_section(pdf, runs, result, shown, ablation, work):
              "confident logits without blowing up the encoder's weights (the ablation measures both).")
     results_over_runs(pdf, runs, result, shown, work, narrow=True)
     pdf.heading("Regularisation and what it bought", 2)
-    paragraphs = readings.regularisation(ablation, setting("task1.py", "MAX_SHIFT"),
-                                         setting("task1.py", "L2_ENCODER"), result["pixel_accuracy"])
+    paragraphs = readings.regularisation(ablation, setting("task1.py", "MAX_SHIFT"), setting("task1.py", "L2_ENCODER"))
     pdf.para(paragraphs[0])
     if ablation:
         pdf.para(ablation["setup"], size=9)
