@@ -32,6 +32,7 @@ from experiments.common import (
     structured_share,
     write_metrics,
 )
+from kit.stats import compare
 
 # ---- settings --------------------------------------------------------------------------------
 POINTS = 1000  # first test images in the t-SNE (the exercise's number)
@@ -56,16 +57,20 @@ def nearest_distance(images, reference):
 
 
 def reading(centre, spread, among_data, structure, pairs_measured, threshold, links):
-    """The reading, from the code statistics, the interpolations' share among the data, the share of
-    structured weight images and each code dimension's strongest correlation {model: [(property, r), ...]}."""
-    vae, ae = among_data["VAE (mean)"], among_data["autoencoder"]
-    if abs(vae - ae) < 0.1:
-        interpolation = ("about as often as the autoencoder's (within 10 points): here the KL term did not make "
-                         "the line between codes safer")
-    elif vae > ae:
-        interpolation = "more often than the autoencoder's: the space between codes is better covered"
+    """The reading, from the code statistics, each pair's share of interpolation points among the data
+    {model: [share of each pair]} (the same pairs for both models, so they pair up), the share of structured
+    weight images and each code dimension's strongest correlation {model: [(property, r), ...]}."""
+    vae, ae = float(np.mean(among_data["VAE (mean)"])), float(np.mean(among_data["autoencoder"]))
+    gap = compare(among_data["VAE (mean)"], among_data["autoencoder"])
+    if gap.verdict == "ahead":
+        interpolation = (f"more often than the autoencoder's ({gap.text(digits=0)}): the space between codes is "
+                         "better covered")
+    elif gap.verdict == "behind":
+        interpolation = (f"less often than the autoencoder's ({gap.text(digits=0)}), although its codes are pulled "
+                         "together")
     else:
-        interpolation = "less often than the autoencoder's, although its codes are pulled together"
+        interpolation = (f"level with the autoencoder's ({gap.text(digits=0)}): these pairs do not show the KL "
+                         "term making the line between codes safer")
     weights = ", ".join(f"{share:.0%} of the {name}" for name, share in structure.items())
     linked = {name: sum(abs(r) >= 0.5 for _, r in dims) for name, dims in links.items()}  # dimensions at |r| >= 0.5
     return [
@@ -130,7 +135,7 @@ def main():
         limit = np.percentile(nearest_distance(decoders[name].predict(c[:500], verbose=0), reference), 95)
         frames = np.concatenate([(1 - inner) * c[i] + inner * c[j] for i, j in pairs]).astype("float32")
         distances = nearest_distance(decoders[name].predict(frames, verbose=0), reference)
-        among_data[name] = float(np.mean(distances <= limit))
+        among_data[name] = [float(share) for share in np.mean((distances <= limit).reshape(len(pairs), -1), axis=1)]
     # ---- walking each dimension ------------------------------------------------------------------------
     ink = x_test.mean(axis=(1, 2, 3))
     width = (x_test.max(axis=(1, 3)) > 0.2).sum(axis=1)  # columns with ink

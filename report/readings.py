@@ -148,3 +148,36 @@ def trials_choice(trials, chosen_weight):
                        "cost in drawing.")
     return text + (f"task2.py's weight ({chosen_weight:g}) is not the best row on validation digits: the table "
                    "no longer backs the setting.")
+
+
+# ---- limitations -------------------------------------------------------------------------------
+DIGIT_TARGET = 0.975  # task 2's own aim for the test digits, mean over the runs (set by the multi-task issue)
+EXPERIMENT_BUDGET = 30  # minutes for all the bonus experiments, one after another, on the 2-core machine
+
+
+def limitations(digits, experiment_seconds, pretraining):
+    """The targets the kit sets itself, each with its measured value: (missed, met), lists of sentences.
+
+    digits: task 2's digit-accuracy spread; experiment_seconds: {experiment: wall seconds} of this build
+    (empty when none ran); pretraining: the pretraining experiment's "gains" ({data: {chosen, strongest,
+    gain, low, high, verdict, draws}}) or None."""
+    missed, met = [], []
+    line = (f"Task 2's digits: aim {DIGIT_TARGET:.1%} on average, measured {mean_sd(digits, unit='%')} over "
+            f"{plural(digits['n'], 'run')} (best run {digits['max']:.1%}).")
+    (missed if digits["mean"] < DIGIT_TARGET else met).append(line)
+    if experiment_seconds:
+        minutes = sum(experiment_seconds.values()) / 60
+        slowest = max(experiment_seconds, key=experiment_seconds.get)
+        line = (f"The bonus experiments' time: budget {EXPERIMENT_BUDGET} minutes, measured {minutes:.1f} minutes "
+                f"in this build (the slowest, {slowest}, {experiment_seconds[slowest] / 60:.1f}).")
+        (missed if minutes > EXPERIMENT_BUDGET else met).append(line)
+    else:
+        missed.append(f"The bonus experiments' time: budget {EXPERIMENT_BUDGET} minutes, not measured in this build.")
+    for data, gain in (pretraining or {}).items():
+        interval = ("one draw, no interval" if gain["low"] is None else
+                    f"95 % interval {gain['low']:+.1f} to {gain['high']:+.1f}, {plural(gain['draws'], 'draw')}")
+        line = (f"Pretraining with 100 labels on {data}: the aim is features learned without labels that beat the "
+                f"strongest untrained set-up; the pretrained set-up chosen on validation ({gain['chosen']}) against "
+                f"{gain['strongest']}: {gain['gain']:+.1f} points ({interval}), {gain['verdict']}.")
+        (met if gain["verdict"] == "ahead" else missed).append(line)
+    return missed, met

@@ -32,6 +32,8 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
     seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
     experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
+    pretraining = experiments.get("pretraining", {}).get("gains")
+    limitations_section(pdf, results["task2"]["digit_accuracy"], seconds, pretraining)
     reproduce_section(pdf, build["runs"])
     pdf.output(out)
     return pdf.headings
@@ -261,6 +263,19 @@ def experiments_section(pdf, experiments, seconds, quick):
             figure = next((f for f in figures if pdf.fits_here(f[0])), figures[0])
             figures.remove(figure)
             pdf.figure(*figure)
+
+
+def limitations_section(pdf, digits, seconds, pretraining):
+    """Every target the kit sets itself, the missed ones first, each with its measured value."""
+    missed, met = readings.limitations(digits, seconds, pretraining)
+    pdf.heading("Limitations")
+    pdf.para("The targets this kit sets itself beyond the assignment's rules, measured in this build. "
+             + ("Missed:" if missed else "None was missed."))
+    if missed:
+        pdf.bullets(missed)
+    if met:
+        pdf.para("Met:")
+        pdf.bullets(met)
 
 
 def reproduce_section(pdf, runs):
