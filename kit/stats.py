@@ -55,6 +55,7 @@ class Comparison:
     low: float | None
     high: float | None
     n: int
+    counted: str = "{n} pairs"  # how the text names n: pairs of runs or draws, or runs of unpaired sides
 
     @property
     def verdict(self):
@@ -73,7 +74,7 @@ class Comparison:
         if self.n < 2:
             return f"{gap} (one run, no spread)"
         return (f"{gap} (95 % interval {self.low * scale:+.{digits}f} to {self.high * scale:+.{digits}f}, "
-                f"{self.n} pairs)")
+                f"{self.counted.format(n=self.n)})")
 
 
 def compare(a, b):
@@ -87,3 +88,21 @@ def compare(a, b):
         return Comparison(float(d.mean()), None, None, len(d))
     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return Comparison(float(d.mean()), float(d.mean() - half), float(d.mean() + half), len(d))
+
+
+def compare_spreads(a, b):
+    """Unpaired comparison of two spreads (runs that do not pair up, such as two scripts' separate runs):
+    mean(a) - mean(b) with Welch's 95 % t-interval."""
+    from scipy import stats
+
+    gap = a["mean"] - b["mean"]
+    counted = f"{a['n']} and {b['n']} runs, unpaired"
+    if min(a["n"], b["n"]) < 2:
+        return Comparison(gap, None, None, 1, counted)
+    va, vb = a["std"] ** 2 / a["n"], b["std"] ** 2 / b["n"]
+    se = np.sqrt(va + vb)
+    if se == 0:
+        return Comparison(gap, gap, gap, min(a["n"], b["n"]), counted)
+    dof = (va + vb) ** 2 / (va**2 / (a["n"] - 1) + vb**2 / (b["n"] - 1))
+    half = stats.t.ppf(0.975, dof) * se
+    return Comparison(gap, gap - half, gap + half, min(a["n"], b["n"]), counted)

@@ -8,7 +8,7 @@ test can hand each function numbers pointing the other way and see the sentence 
 
 import numpy as np
 
-from kit.stats import compare, mean_sd, pct, plural
+from kit.stats import compare, compare_spreads, mean_sd, pct, plural
 
 
 # ---- task 1 ------------------------------------------------------------------------------------
@@ -99,21 +99,16 @@ def design_summary(ablation):
 # ---- task 2 ------------------------------------------------------------------------------------
 def second_task(both, alone, logistic, svc):
     """Multi-task against the same network trained on digits alone: both, alone are spreads of digit accuracy."""
-    gap = both["mean"] - alone["mean"]
-    if min(both["n"], alone["n"]) < 2:
-        verdict = "from one run each, so no run-to-run spread to weigh it against"
-    elif abs(gap) <= max(both["std"], alone["std"]):
-        verdict = "within the run-to-run spread of either: here redrawing the image neither helps nor hurts"
-    elif gap > 0:
-        verdict = "more than the run-to-run spread: redrawing the image helps the classifier here"
-    else:
-        verdict = "more than the run-to-run spread: redrawing the image costs the classifier accuracy here"
+    gap = compare_spreads(both, alone)
+    verdict = {"one run": "from one run each, so there is no interval to judge it by",
+               "level": "level: the interval spans zero, so here redrawing the image neither helps nor hurts",
+               "ahead": "ahead: redrawing the image helps the classifier here",
+               "behind": "behind: redrawing the image costs the classifier accuracy here"}[gap.verdict]
     return (f"The same encoder and classifier trained on the digit loss alone (same data, shifts, schedule "
             f"and epochs; {plural(alone['n'], 'run')}) name {mean_sd(alone, unit='%')} of the test digits; "
             f"task 2, which also redraws the image from the same code, names {mean_sd(both, unit='%')}. "
-            f"The difference, {gap * 100:+.2f} "
-            f"points, is {verdict}. For scale: logistic regression on the raw pixels names {pct(logistic)}, an "
-            f"RBF support-vector machine {pct(svc)}.")
+            f"The difference, {gap.text()} (Welch's interval), is {verdict}. For scale: logistic regression on "
+            f"the raw pixels names {pct(logistic)}, an RBF support-vector machine {pct(svc)}.")
 
 
 def touching_pairs(closest_pairs):
@@ -139,7 +134,9 @@ def trials_choice(trials, chosen_weight):
     best_loss = min(rows, key=lambda r: float(r[loss]))
     kit = [r for r in rows if float(r[weight]) == chosen_weight and "kit" in " ".join(r)]
     text = (f"Most digits named: weight {best_digits[weight]}, dropout {best_digits[0]} ({best_digits[digits]}); "
-            f"lowest pixel loss: weight {best_loss[weight]}, dropout {best_loss[0]} ({best_loss[loss]}). ")
+            f"lowest pixel loss: weight {best_loss[weight]}, dropout {best_loss[0]} ({best_loss[loss]}). Each row "
+            "is the mean of 2-4 runs kept without their spread, so these are directions on validation, not "
+            "verdicts; the rows were tried on the validation split only. ")
     if best_digits is best_loss and kit and kit[0] is best_digits:
         return text + (f"One row is best at both, and task2.py uses it (weight {chosen_weight:g}): a heavier "
                        "digit loss named no more digits and drew worse.")

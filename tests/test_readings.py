@@ -86,6 +86,9 @@ def test_second_task_verdict_turns_with_the_gap():
     hurts = readings.second_task(spread(0.965, 0.002), spread(0.975, 0.002), 0.885, 0.956)
     level = readings.second_task(spread(0.970, 0.004), spread(0.969, 0.004), 0.885, 0.956)
     assert "helps the classifier" in helps and "costs the classifier" in hurts and "neither helps nor hurts" in level
+    assert "(95 % interval" in level and "5 and 5 runs, unpaired" in level
+    one = readings.second_task(spread(0.975, 0.0, 1), spread(0.965, 0.0, 1), 0.885, 0.956)
+    assert "+1.00 points (one run, no spread)" in one and "no interval to judge it by" in one
 
 
 def test_trials_reading_follows_the_table():
@@ -95,6 +98,7 @@ def test_trials_reading_follows_the_table():
     kit_best = [heading, ["0.3", "0.1", "60", "0.0133", "95.6%"], kit]
     kit_worse = [heading, ["0.3", "0.1", "60", "0.0040", "98.6%"], kit]
     assert "One row is best at both, and task2.py uses it" in readings.trials_choice(kit_best, 0.03)
+    assert "directions on validation, not verdicts" in readings.trials_choice(kit_best, 0.03)
     assert "no longer backs the setting" in readings.trials_choice(kit_worse, 0.03)
 
 
@@ -304,6 +308,10 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     blank = reading({"fully connected, k = 5%": structured, "fully connected, no sparsity": noisy,
                      "conv WTA": structured, "conv, no sparsity": noisy}, {0.05: 0.7, 0.2: 0.6}, 0.05, errors, 0.28)
     assert "as the mean training image (0.2800 a pixel): conv WTA, fully connected, k = 5%." in blank[0]
+    # a model that draws no better than the mean image gets no filter claim
+    assert "Convolutional (11x11 deconvolution kernels): the winner-take-all model reconstructs no better" in blank[1]
+    assert "filters are not judged here" not in more[1]
+    assert "chosen k = 5%, 10.00 points above k = 20% (one validation score per k, no spread" in more[0]
 
 
 def test_one_run_gives_a_direction_but_no_verdict():

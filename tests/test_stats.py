@@ -38,3 +38,11 @@ def test_runs_against_a_fixed_baseline():
     above = stats.compare([0.9990, 0.9992, 0.9991], 0.9980)
     assert above.verdict == "ahead" and np.isclose(above.mean, 0.0011)
     assert stats.compare([0.9990, 0.9970, 0.9985], 0.9980).verdict == "level"
+
+
+def test_unpaired_runs_get_welchs_interval():
+    a = {"mean": 0.975, "std": 0.002, "n": 5}
+    assert stats.compare_spreads(a, {"mean": 0.965, "std": 0.002, "n": 5}).verdict == "ahead"
+    level = stats.compare_spreads({"mean": 0.970, "std": 0.004, "n": 5}, {"mean": 0.969, "std": 0.004, "n": 5})
+    assert level.verdict == "level" and "5 and 5 runs, unpaired" in level.text()
+    assert stats.compare_spreads(a, {"mean": 0.965, "std": 0.0, "n": 1}).verdict == "one run"
