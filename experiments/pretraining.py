@@ -53,7 +53,7 @@ from experiments.common import (
     saved_model,
     write_metrics,
 )
-from kit.stats import compare, mean_sd, plural
+from kit.stats import compare, judged, mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
@@ -330,14 +330,14 @@ def reading(data, scores, pretrained_names, pools):
     if chosen in SAME_SHAPE and SAME_SHAPE[chosen] in test:
         against.setdefault(SAME_SHAPE[chosen], "the same architecture untrained")
     gaps = {base: compare(scores.test[chosen], scores.test[base]) for base in against}
-    text += " Draw for draw, " + "; ".join(f"against {label} ({base}) {gaps[base].text(digits=1)}, {gaps[base].verdict}"
+    text += " Draw for draw, " + "; ".join(f"against {label} ({base}) {judged(gaps[base], digits=1)}"
                                           for base, label in against.items())
     main_gap = gaps[strongest]
     text += f": {VERDICTS[main_gap.verdict]}."
     shapes = [(p, r) for p, r in SAME_SHAPE.items() if p in test and r in test and p != chosen]
     if shapes:
         text += " Each other pretrained set-up against its own architecture untrained: " + "; ".join(
-            f"{p} {gap.text(digits=1)} over {r}, {gap.verdict}"
+            f"{p} over {r} {judged(gap, digits=1)}"
             for p, r in shapes for gap in [compare(scores.test[p], scores.test[r])]) + "."
     return text, {"chosen": chosen, "strongest": strongest, "scratch": scratch, "gain": 100 * main_gap.mean,
                   "low": None if main_gap.low is None else 100 * main_gap.low,

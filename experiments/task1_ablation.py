@@ -25,7 +25,7 @@ from keras import layers
 
 from experiments.common import arguments, epoch_axis, kit_bitmaps, save, write_metrics
 from kit.scripts import definitions_from, setting
-from kit.stats import compare, mean_sd, pixel_accuracy, plural
+from kit.stats import compare, judged, mean_sd, pixel_accuracy, plural
 
 # ---- settings (task1.py's own, read from its source) ---------------------------------------------
 THOUGHT_VECTOR = setting("task1.py", "THOUGHT_VECTOR")
@@ -66,6 +66,7 @@ class Outcome:
     test: float
     seconds: float  # fit time in this process
     weights: int
+    loss_parts: dict  # why validation loss lies below training loss, measured after training (loss_parts())
 
 
 # ---- model and training -------------------------------------------------------------------------
@@ -119,8 +120,23 @@ def train(variant, x_train, x_val, x_test, epochs):
     history = model.fit(batches, epochs=epochs, validation_data=(x_val, x_val), verbose=0)
     seconds = time.time() - start
     weights = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    shifted = np.concatenate([np.asarray(pair(x_train[i:i + 1000])[0]) for i in range(0, len(x_train), 1000)])
     return Outcome(history.history, pixel_accuracy(model.predict(x_train, verbose=0), x_train),
-                   pixel_accuracy(model.predict(x_test, verbose=0), x_test), seconds, weights)
+                   pixel_accuracy(model.predict(x_test, verbose=0), x_test), seconds, weights,
+                   loss_parts(model, history.history, x_train, shifted, x_val))
+
+
+def loss_parts(model, history, x_train, shifted, x_val):
+    """What Keras's two curves hold at the last epoch, taken apart: its training loss is a running mean over
+    the epoch's (shifted) batches plus the L2 term, its validation loss the end-of-epoch weights' loss on
+    unshifted images plus the same L2 term. Each part is recomputed with the trained weights."""
+    def bce(x):
+        p = np.clip(model.predict(x, verbose=0, batch_size=1000), 1e-7, 1 - 1e-7)
+        return float(np.mean(-(x * np.log(p) + (1 - x) * np.log(1 - p))))
+
+    l2 = float(sum(keras.ops.convert_to_numpy(loss) for loss in model.losses)) if model.losses else 0.0
+    return {"keras_train": float(history["loss"][-1]), "keras_val": float(history["val_loss"][-1]), "l2": l2,
+            "train_shifted": bce(shifted), "train": bce(x_train), "val": bce(x_val)}
 
 
 def reading(means, weights, runs, epochs, tests):
@@ -140,11 +156,11 @@ def reading(means, weights, runs, epochs, tests):
         + "Each other row changes one ingredient; its distance from the full recipe is what that ingredient buys. "
         f"Mean test accuracy, high to low: {', '.join(f'{n} {test[n]:.2%}' for n in ranked)}; each against the "
         "full recipe, paired run by run: "
-        + "; ".join(f"{n} {c.text()}, {c.verdict}" for n in ranked if n != "full recipe"
+        + "; ".join(f"{n} {judged(c)}" for n in ranked if n != "full recipe"
                     for c in [compare(tests[n], tests["full recipe"])]) + ".",
         f"Tying: the untied decoder has {weights['untied decoder']:,} weights against the tied one's "
         f"{weights['full recipe']:,}, and scores {test['untied decoder']:.2%} against {test['full recipe']:.2%} "
-        f"({untied.text()}, {untied.verdict}), "
+        f"({judged(untied)}), "
         f"fitting in {seconds['untied decoder']:.0f} s against {seconds['full recipe']:.0f} s in this process. "
         f"Without its gains the tied decoder scores {test['tied, no gains']:.2%} on test and "
         f"{train['tied, no gains']:.2%} on its own training images (full recipe: {train['full recipe']:.2%}). "
@@ -193,10 +209,13 @@ def main():
         "settings": {"epochs": args.epochs, "runs": args.runs, "quick": args.quick},
         "table": {"columns": ["variant", "train pixel accuracy %", "test pixel accuracy %", "fit time", "weights"],
                   "rows": rows},
-        "figures": [{"file": curves, "caption": "Validation loss per epoch for each variant."}],
+        "figures": [{"file": curves, "caption": "Validation loss per epoch for each variant (first run). The loss "
+                                            "includes the L2 term for the variants that have it, so 'without L2' "
+                                            "and the plain autoencoder end lower partly because they carry none."}],
         "reading": reading(means, weights, args.runs, args.epochs,
                            {name: [o.test for o in runs] for name, runs in results.items()}),
-        "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights} for o in runs]
+        "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights,
+                             "loss_parts": o.loss_parts} for o in runs]
                     for name, runs in results.items()},
     })
 

@@ -77,6 +77,11 @@ class Comparison:
                 f"{self.counted.format(n=self.n)})")
 
 
+def judged(c, **text_options):
+    """A comparison's text with its verdict after it; one run has no verdict, only its text."""
+    return c.text(**text_options) + ("" if c.n < 2 else f", {c.verdict}")
+
+
 def compare(a, b):
     """Paired comparison of two equally long lists (a[i] and b[i] from the same run or draw), or of
     a list against one fixed number b (a baseline without spread): the t-interval of a - b."""

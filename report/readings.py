@@ -74,6 +74,32 @@ def regularisation(ablation, shift, l2):
     return paragraphs
 
 
+def loss_gap(ablation):
+    """Why the error-progress charts' validation loss lies below the training loss, from the ablation's full recipe
+    (its last epoch's curves taken apart with the trained weights, mean over its runs)."""
+    parts = [r["loss_parts"] for r in (ablation or {}).get("results", {}).get("full recipe", []) if "loss_parts" in r]
+    if not parts:
+        return ("Why validation loss lies below training loss in these charts was not measured in this build (the "
+                "ablation did not run).")
+    m = {key: float(np.mean([p[key] for p in parts])) for key in parts[0]}
+    running = m["keras_train"] - (m["train_shifted"] + m["l2"])  # a running mean over the epoch vs its end
+    shifting = m["train_shifted"] - m["train"]  # shifted images against the same images unshifted
+    fit = m["train"] - m["val"]  # training images against validation ones, same weights, same footing
+    gap = m["keras_train"] - m["keras_val"]
+    text = (f"Why the validation curve lies {'below' if gap > 0 else 'above'} the training curve, measured on the "
+            f"full recipe of the ablation ({plural(len(parts), 'run')}, last epoch, per pixel): Keras's training "
+            f"loss {m['keras_train']:.4f} against its validation loss {m['keras_val']:.4f}; both include the L2 "
+            f"term ({m['l2']:.4f}), so L2 is not the difference. Taken apart: the running mean over the epoch "
+            f"{running:+.4f}, the shifted images against the same images unshifted {shifting:+.4f}, the training "
+            f"images against the validation images on the same footing {fit:+.4f}. ")
+    largest = max((("the running mean", running), ("the shifts", shifting)), key=lambda p: p[1])
+    if fit <= 0:
+        return text + (f"On the same footing the training images fit better than the validation ones, as they should; "
+                       f"the curves' order comes from how Keras measures training, {largest[0]} most.")
+    return text + ("Even on the same footing the training images fit worse than the validation ones: with shifts "
+                   "and L2 the model does not memorise its training images.")
+
+
 def design_summary(ablation):
     """The title page's sentence on what the design bought: what removing each part costs, with its interval;
     one part "costs most" only when its cost exceeds the next one's, paired run by run."""

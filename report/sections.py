@@ -26,7 +26,8 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     pdf = Report(os.path.basename(out))
     pdf.set_title("Assignment 2: autoencoders - model solution report")
     shown = {task: median_run(runs[task]) for task in TASKS}
-    title_page(pdf, build, results, fitted, experiments.get("task1_ablation"), chart(shown["task2"], "reconstructions"))
+    title_page(pdf, build, results, fitted, experiments.get("task1_ablation"), chart(shown["task2"], "reconstructions"),
+               which_run(shown["task2"], runs["task2"]))
     task1_section(pdf, runs["task1"], results["task1"], shown["task1"], experiments.get("task1_ablation"), work)
     task2_section(pdf, runs["task2"], results["task2"], shown, fitted, experiments.get("code_space", {}), work)
     bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
@@ -44,6 +45,18 @@ def median_run(runs, key="pixel_accuracy"):
     return sorted(runs, key=lambda m: m[key])[(len(runs) - 1) // 2]
 
 
+def which_run(run, runs):
+    """Which run a figure shows and how it sits against the mean: its caption's words."""
+    pixels = [r["pixel_accuracy"] for r in runs]
+    text = (f"run {runs.index(run) + 1} of {len(runs)}, the one with the median pixel accuracy "
+            f"({pct(run['pixel_accuracy'])}; mean {pct(float(np.mean(pixels)))})")
+    if "digit_accuracy" in run:
+        digits = [r["digit_accuracy"] for r in runs]
+        text += (f"; its digits {pct(run['digit_accuracy'])} against a mean of {pct(float(np.mean(digits)))} "
+                 f"and a median of {pct(float(np.median(digits)))}")
+    return text
+
+
 def chart(run, name):
     """The path of one of a task run's charts, e.g. chart(run, "tsne")."""
     return os.path.join(run["folder"], "figures", f"{run['task']}_{name}.png")
@@ -54,7 +67,7 @@ def min_max(s):
 
 
 # ---- title page --------------------------------------------------------------------------------
-def title_page(pdf, build, results, fitted, ablation, headline):
+def title_page(pdf, build, results, fitted, ablation, headline, headline_run):
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
     pdf.multi_cell(0, 10, "Assignment 2: autoencoders", new_x="LMARGIN", new_y="NEXT")
@@ -74,7 +87,7 @@ def title_page(pdf, build, results, fitted, ablation, headline):
     pdf.cell(0, 7, "Summary", new_x="LMARGIN", new_y="NEXT")
     pdf.grid(summary_rows(results, fitted), size=7.5)
     pdf.bullets(summary_points(results, fitted, ablation))
-    pdf.figure(headline, "Task 2's median run: test digits (top), their reconstructions from the 256-number "
+    pdf.figure(headline, f"Task 2, {headline_run}: test digits (top), their reconstructions from the 256-number "
                "thought vector (bottom), titled with the digit the classifier named from the same numbers.")
 
 
@@ -158,7 +171,9 @@ def task1_section(pdf, runs, result, shown, ablation, work):
         pdf.bullets(paragraphs[1:])
         for figure in ablation["figures"]:
             pdf.figure(os.path.join(ablation["folder"], figure["file"]), figure["caption"], width=140)
-    pdf.figure(chart(shown, "tsne"), "task1: t-SNE of the 1,000 test thought vectors, coloured by the true digit.",
+    pdf.para(readings.loss_gap(ablation))
+    pdf.figure(chart(shown, "tsne"), "task1: t-SNE of the 1,000 test thought vectors, coloured by the true digit "
+               f"({which_run(shown, runs)}).",
                width=130, heading="t-SNE of the thought vectors")
     pdf.para(TSNE_READING)
 
@@ -181,13 +196,14 @@ def results_over_runs(pdf, runs, result, shown, work, narrow):
                  f"{result['wall_s']['median']:.1f} s median (max {result['wall_s']['max']:.1f} s); "
                  f"{result['parameters']:,} parameters")
     pdf.bullets(lines)
-    pdf.figure(chart(shown, "error_progress"), f"{task}: training and validation loss per epoch (the run "
-               f"with the median pixel accuracy, {pct(shown['pixel_accuracy'])}).",
+    pdf.figure(chart(shown, "error_progress"), f"{task}: training and validation loss per epoch "
+               f"({which_run(shown, runs)}). Why validation lies below training is measured in task 1's "
+               "'Regularisation and what it bought'.",
                width=140 if narrow else None, heading="Error progress")
     pdf.figure(plot_all_runs(runs, task, work), f"{task}: validation loss of all {plural(len(runs), 'run')}.",
                width=120 if narrow else None)
     pdf.figure(chart(shown, "reconstructions"), f"{task}: one test image per digit (top) and its "
-               "reconstruction (bottom); grey is the sigmoid output before rounding.",
+               f"reconstruction (bottom); grey is the sigmoid output before rounding ({which_run(shown, runs)}).",
                heading="Originals and reconstructions")
 
 
@@ -221,15 +237,17 @@ def task2_section(pdf, runs, result, shown, fitted, code_space, work):
     alone = spread([b["digit_accuracy"] for b in fitted["digits_only"]])
     pdf.para(readings.second_task(result["digit_accuracy"], alone, fitted["logistic"]["digit_accuracy"],
                                   fitted["svc"]["digit_accuracy"]))
-    pdf.figure(chart(shown["task2"], "confusion"), "task2: test digits, rows true, columns predicted.", width=95,
+    pdf.figure(chart(shown["task2"], "confusion"), f"task2: test digits, rows true, columns predicted "
+               f"({which_run(shown['task2'], runs)}).", width=95,
                heading="Confusion matrix")
     # The text before its chart: the full-width t-SNE seldom fits under the confusion matrix, the text does.
     pdf.heading("How the classifier changed the thought vectors", 2)
     pdf.para(code_space.get("grouping", "The code-space experiment did not run in this build, so no number "
                             "says whether task 2's thought vectors group the digits more closely than task 1's."))
     pdf.para(readings.touching_pairs(code_space.get("closest_pairs")))
-    pdf.figure(chart(shown["task2"], "tsne"), "task2: t-SNE of the 1,000 test thought vectors, coloured by the true "
-               "digit (task 1's is in its section).", shrink=False)  # a required chart: full width
+    pdf.figure(chart(shown["task2"], "tsne"), "task2: t-SNE of the 1,000 test thought vectors, coloured by the "
+               f"true digit (task 1's is in its section; {which_run(shown['task2'], runs)}).",
+               shrink=False)  # a required chart: full width
 
 
 # ---- bonus experiments and reproduction --------------------------------------------------------

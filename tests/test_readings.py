@@ -209,7 +209,7 @@ def test_ablation_reading_turns_with_train_and_test():
     fits = reading(dict(base, **{"tied, no gains": (0.9996, 0.9913, 20.0),
                                  "plain autoencoder": (0.9951, 0.9950, 20.0)}), weights, 1, 60, one)
     assert "Over 1 run of 60" in underfit[0] and "it memorises more" in underfit[0]
-    assert "no wider gap" in fits[0] and "(one run, no spread), one run" in fits[0]
+    assert "no wider gap" in fits[0] and "(one run, no spread);" in fits[0]
     assert "under-fitting" in underfit[1] and "did not cure an under-fit" in fits[1]
     three = dict({name: [0.9993, 0.9994, 0.9992] for name in one}, **{"untied decoder": [0.9980, 0.9982, 0.9979]})
     paired = reading(
@@ -334,3 +334,17 @@ def test_limitations_list_each_missed_target_with_its_measured_value():
                                                                                   verdict="ahead", low=0.2)})
     assert missed == [] and len(met) == 3
     assert "not measured in this build" in readings.limitations(digits_high, {}, None)[0][0]
+
+
+def test_the_loss_gap_is_taken_apart_from_the_measured_parts():
+    parts = {"keras_train": 0.0140, "keras_val": 0.0100, "l2": 0.0020, "train_shifted": 0.0110, "train": 0.0070,
+             "val": 0.0080}
+    fits = ablation((1, 0.999, 20))
+    fits["results"]["full recipe"][0]["loss_parts"] = parts
+    text = readings.loss_gap(fits)
+    assert "lies below the training curve" in text and "both include the L2 term (0.0020)" in text
+    assert "running mean over the epoch +0.0010, the shifted images against the same images unshifted +0.0040" in text
+    assert "the training images fit better than the validation ones" in text and "the shifts most" in text
+    fits["results"]["full recipe"][0]["loss_parts"] = dict(parts, train=0.0090)
+    assert "fit worse than the validation ones" in readings.loss_gap(fits)
+    assert "was not measured in this build" in readings.loss_gap(None)
