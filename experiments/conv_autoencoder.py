@@ -10,6 +10,14 @@ fresh encoder: Conv2DTranspose (learned upsampling) and UpSampling2D + Conv2D (f
 neighbour upsampling, then a convolution). Binary cross-entropy per pixel, Adam 1e-3, batches of
 64 from a shuffled tf.data pipeline. Test reconstructions are kept after every epoch.
 
+A linear probe follows the UpSampling2D encoder through training: before the first step (epoch 0,
+random weights) and after every epoch, logistic regression on its second convolution's maps,
+max-pooled to 4x4 (as pretraining.py pools the conv WTA's maps), learns from 100 labelled images
+(the same PROBE_DRAWS draws at every epoch, C chosen on 1,000 validation images) and is scored on
+test images. Does reconstruction training add class information beyond the random architecture?
+Untrained random convolutions with pooling are a strong baseline (Jarrett et al. 2009; Saxe et al.
+2011, "On random weights and unsupervised feature learning"): the probe measures it here.
+
 Why only two halvings: 28 -> 14 -> 7 is exact, but a third stride-2 step gives ceil(7/2) = 4 and
 the mirror image 4 -> 8 -> 16 -> 32 misses 28, so the decoder would need cropping or
 output_padding. Two halvings keep the shapes symmetric.
@@ -28,6 +36,7 @@ from keras import layers
 
 from experiments.common import (
     FASHION_CLASSES,
+    LABELS_PER_CLASS,
     MODELS,
     EveryEpoch,
     arguments,
@@ -35,9 +44,12 @@ from experiments.common import (
     epoch_axis,
     epoch_grid,
     fashion_mnist,
+    labelled_draw,
+    logistic_on,
     save,
     write_metrics,
 )
+from kit.stats import compare, judged, mean_sd
 
 # ---- settings --------------------------------------------------------------------------------
 EMBEDDING = 10  # numbers in the code: as many as classes, small enough to plot and walk one by one
@@ -47,6 +59,9 @@ FILTERS = (16, 32)  # of the two encoder convolutions (the decoder mirrors them)
 LEARNING_RATE = 1e-3  # Adam's default; the curves are smooth with it
 BATCH_SIZE = 64
 SHOW = 8  # test images followed through the epochs
+PROBE_DRAWS = 5  # draws of 100 labels for the linear probe, the same draws at every epoch (they pair up)
+PROBE_VALIDATION = 1000  # labelled training images that choose the probe's C (never among the draws)
+PROBE_TEST = 2000  # test images that score the probe: enough to tell a point apart, quick to encode
 
 
 # ---- model -------------------------------------------------------------------------------------
@@ -78,6 +93,62 @@ def high_frequency(images):
     padded = np.pad(images[..., 0], ((0, 0), (1, 1), (1, 1)), mode="edge")
     blur = sum(padded[:, i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9
     return float(np.mean((images[..., 0] - blur) ** 2))
+
+
+class LinearProbe(keras.callbacks.Callback):
+    """Before training (epoch 0, random weights) and after every epoch: logistic regression on the encoder's
+    second convolution's maps, max-pooled to 4x4, for each draw of 100 labels; keeps each epoch's accuracies."""
+
+    def __init__(self, encoder, x_train, y_train, x_test, y_test):
+        super().__init__()
+        pooled = layers.MaxPooling2D(2, padding="same")(encoder.get_layer("conv2").output)  # 7x7 -> 4x4
+        self.features = keras.Model(encoder.input, layers.Flatten()(pooled))
+        pool = len(x_train) - PROBE_VALIDATION  # the draws come from the images before the validation ones
+        self.draws = [labelled_draw(y_train[:pool], LABELS_PER_CLASS) for _ in range(PROBE_DRAWS)]
+        self.x_train, self.y_train = x_train, y_train
+        self.val = (x_train[pool:], y_train[pool:])
+        self.test = (x_test[:PROBE_TEST], y_test[:PROBE_TEST])
+        self.accuracy = []  # one list per epoch (0 = before training): the test accuracy of each draw
+
+    def encode(self, x):
+        return self.features.predict(x, verbose=0, batch_size=1000)
+
+    def measure(self):
+        val, test = self.encode(self.val[0]), self.encode(self.test[0])
+        self.accuracy.append([float(logistic_on(self.encode(self.x_train[d]), self.y_train[d], val, self.val[1])
+                                    .score(test, self.test[1])) for d in self.draws])
+
+    def on_train_begin(self, logs=None):
+        self.measure()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.measure()
+
+
+def probe_reading(accuracy):
+    """Whether reconstruction training added class information beyond the architecture: the probe's accuracy after
+    the last epoch against epoch 0 (random weights), paired over the draws."""
+    last, first = accuracy[-1], accuracy[0]
+    gap = compare(last, first)
+    peak = max(range(len(accuracy)), key=lambda e: sum(accuracy[e]))
+    text = (f"Linear probe on the pooled conv maps ({len(first)} draws of 100 labels): "
+            f"{100 * sum(first) / len(first):.1f}% with random weights (epoch 0), "
+            f"{100 * sum(last) / len(last):.1f}% after epoch {len(accuracy) - 1}; "
+            f"the gain {judged(gap, digits=1)}. ")
+    if gap.verdict == "ahead":
+        text += ("Reconstruction training added class information beyond what the architecture and its pooling give "
+                 "with random weights.")
+    elif gap.verdict == "behind":
+        text += ("Reconstruction training lost class information the random filters had: drawing the garments well "
+                 "is not the same as separating them.")
+    elif gap.verdict == "level":
+        text += ("Reconstruction training did not add class information beyond the random architecture here: the "
+                 "architecture and its pooling carry what the probe uses.")
+    else:
+        text += "One draw gives a direction only."
+    if 0 < peak < len(accuracy) - 1:
+        text += f" The mean peaks after epoch {peak}."
+    return text
 
 
 def reading(results, truth, epochs):
@@ -125,9 +196,13 @@ def main():
                             metrics=[keras.metrics.MeanSquaredError(name="mse")],
                             jit_compile=True)  # XLA: Keras leaves it off on a CPU-only machine; it fuses each step
         frames = EveryEpoch(shown)
+        callbacks = [frames]
+        if kind == "UpSampling2D":  # the encoder the later experiments reuse
+            probe = LinearProbe(encoder, x_train, y_train, x_test, y_test)
+            callbacks.append(probe)
         history = autoencoder.fit(batches(x_train, BATCH_SIZE), epochs=args.epochs,
                                   validation_data=batches(x_test, 256, shuffle=False),
-                                  callbacks=[frames], verbose=2).history
+                                  callbacks=callbacks, verbose=2).history
         rebuilt = autoencoder.predict(x_test, verbose=0)
         outcome[kind] = {"history": history, "frames": frames.frames,
                          "bce": float(history["val_loss"][-1]), "mse": float(np.mean((rebuilt - x_test) ** 2)),
@@ -153,6 +228,17 @@ def main():
         epoch_axis(ax)
         ax.legend()
     files.append({"file": save(figure, "conv_autoencoder_losses"), "caption": "Loss per epoch of both autoencoders."})
+    figure, ax = plt.subplots(figsize=(7, 3.6))
+    means = [100 * np.mean(a) for a in probe.accuracy]
+    ax.plot(range(len(means)), means, marker="o", label=f"mean of {PROBE_DRAWS} draws")
+    ax.fill_between(range(len(means)), [100 * min(a) for a in probe.accuracy], [100 * max(a) for a in probe.accuracy],
+                    alpha=0.25, label="range over the draws")
+    ax.set(title="Linear probe on the pooled conv maps along training", xlabel="epoch (0 = random weights)",
+           ylabel="test accuracy %")
+    ax.legend()
+    files.append({"file": save(figure, "conv_autoencoder_probe"),
+                  "caption": "Logistic regression on the UpSampling2D encoder's pooled conv maps, 100 labels, after "
+                             "each epoch of reconstruction training; epoch 0 is the untrained network."})
     truth = high_frequency(x_test)
     write_metrics("conv_autoencoder", {
         "title": "Convolutional autoencoder on Fashion-MNIST: two decoders",
@@ -169,7 +255,8 @@ def main():
                             f"{o['decoder_parameters']:,}", f"{o['parameters']:,}"] for k, o in outcome.items()]},
         "figures": files,
         "reading": reading({k: {key: o[key] for key in ("bce", "high_frequency", "decoder_parameters")}
-                            for k, o in outcome.items()}, truth, args.epochs),
+                            for k, o in outcome.items()}, truth, args.epochs) + [probe_reading(probe.accuracy)],
+        "probe": {"accuracy": probe.accuracy, "by_epoch": [mean_sd(a) for a in probe.accuracy]},
         "results": {k: {key: o[key] for key in ("bce", "mse", "high_frequency", "decoder_parameters", "parameters")}
                     for k, o in outcome.items()},
     })

@@ -348,3 +348,15 @@ def test_the_loss_gap_is_taken_apart_from_the_measured_parts():
     fits["results"]["full recipe"][0]["loss_parts"] = dict(parts, train=0.0090)
     assert "fit worse than the validation ones" in readings.loss_gap(fits)
     assert "was not measured in this build" in readings.loss_gap(None)
+
+
+def test_probe_reading_says_whether_reconstruction_added_class_information():
+    probe = reading_of("conv_autoencoder", "probe_reading")
+    random_start = [0.60, 0.62, 0.61]
+    gained = probe([random_start, [0.66, 0.69, 0.67], [0.68, 0.70, 0.69]])
+    level = probe([random_start, [0.63, 0.60, 0.62], [0.62, 0.60, 0.63]])
+    lost = probe([random_start, [0.55, 0.56, 0.57], [0.52, 0.53, 0.55]])
+    assert "61.0% with random weights (epoch 0), 69.0% after epoch 2" in gained
+    assert "added class information beyond" in gained and "did not add class information" in level
+    assert "lost class information the random filters had" in lost and "peaks" not in lost
+    assert "The mean peaks after epoch 1." in probe([random_start, [0.70, 0.71, 0.72], [0.64, 0.66, 0.65]])
