@@ -152,6 +152,15 @@ def logistic_on(features, labels, val_features, val_labels, c_grid=C_GRID):
         return max(fits, key=lambda m: m.score(val_features, val_labels))
 
 
+def high_frequency(images, per_image=False):
+    """Mean squared difference of (n, 28, 28, 1) images from their 3x3 box blur: fine structure, which blur
+    lowers and a checkerboard raises. One number, or one per image with per_image."""
+    padded = np.pad(images[..., 0], ((0, 0), (1, 1), (1, 1)), mode="edge")
+    blur = sum(padded[:, i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9
+    energy = np.mean((images[..., 0] - blur) ** 2, axis=(1, 2))
+    return energy if per_image else float(np.mean(energy))
+
+
 STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a weight image counts as structured (noise: ~0)
 
 

@@ -44,6 +44,7 @@ from experiments.common import (
     epoch_axis,
     epoch_grid,
     fashion_mnist,
+    high_frequency,
     labelled_draw,
     logistic_on,
     save,
@@ -86,13 +87,6 @@ def make_decoder(kind):
             h = layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     image = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
     return keras.Model(code, image, name="decoder")
-
-
-def high_frequency(images):
-    """Mean squared difference from a 3x3 box blur: checkerboard patterns raise it."""
-    padded = np.pad(images[..., 0], ((0, 0), (1, 1), (1, 1)), mode="edge")
-    blur = sum(padded[:, i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9
-    return float(np.mean((images[..., 0] - blur) ** 2))
 
 
 class LinearProbe(keras.callbacks.Callback):

@@ -26,7 +26,7 @@ EXPERIMENTS = (
     Experiment("vae_dense"),
     Experiment("tsne_from_scratch"),
     Experiment("conv_autoencoder", saves=("conv_ae_encoder", "conv_ae_decoder")),
-    Experiment("conv_vae", saves=("conv_vae_encoder", "conv_vae_decoder")),
+    Experiment("conv_vae", needs=("conv_autoencoder",), saves=("conv_vae_encoder", "conv_vae_decoder")),
     Experiment("latent_space", needs=("conv_autoencoder", "conv_vae")),
     Experiment("contractive", saves=("contractive_encoder",)),
     Experiment("winner_take_all", saves=("wta_fc_encoder", "wta_conv_encoder")),

@@ -360,3 +360,18 @@ def test_probe_reading_says_whether_reconstruction_added_class_information():
     assert "added class information beyond" in gained and "did not add class information" in level
     assert "lost class information the random filters had" in lost and "peaks" not in lost
     assert "The mean peaks after epoch 1." in probe([random_start, [0.70, 0.71, 0.72], [0.64, 0.66, 0.65]])
+
+
+def test_blur_is_said_only_when_the_vae_is_measured_blurrier_than_the_same_shape_autoencoder():
+    import numpy as np
+
+    sharpness = reading_of("conv_vae", "sharpness_reading")
+    originals = np.full(50, 0.02)
+    ae = np.linspace(0.010, 0.012, 50)
+    blurrier = sharpness(ae - 0.004, ae, originals)
+    sharper = sharpness(ae + 0.004, ae, originals)
+    level = sharpness(ae + np.tile([0.001, -0.001], 25), ae, originals)
+    assert "the price of its KL term" in blurrier and "behind" in blurrier
+    assert "not blurrier" in sharper and "price" not in sharper
+    assert "Neither is measurably blurrier" in level
+    assert "no plain autoencoder to compare with" in sharpness(ae, None, originals)
