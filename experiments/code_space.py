@@ -32,6 +32,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from experiments.common import arguments, save, write_metrics
 from kit.scripts import REPO
+from kit.stats import compare
 
 # ---- settings --------------------------------------------------------------------------------
 K = 5  # neighbours that vote: odd, small enough to stay local
@@ -58,9 +59,9 @@ def main():
                                        f"{task}: t-SNE of the test thought vectors, with some of the images",
                                        f"code_space_{task}_tsne")
             for task in ("task1", "task2")}
-    knn = {name: f[0] for name, f in facts.items()}
+    hits = {name: f[0] for name, f in facts.items()}
     pairs = {name: closest_pairs(f[1]) for name, f in facts.items()}
-    write_metrics("code_space", metrics(args, spaces, knn, pairs, maps, len(x_train), len(x_test)))
+    write_metrics("code_space", metrics(args, spaces, hits, pairs, maps, len(x_train), len(x_test)))
 
 
 # ---- data and codes: the task scripts themselves ---------------------------------------------------
@@ -83,13 +84,14 @@ def scratch_folder(quick):
 
 # ---- measurements ------------------------------------------------------------------------------------
 def neighbour_facts(train_codes, test_codes, y_train, y_test):
-    """kNN accuracy, and the counts of each (digit, other digit) pair among nearest neighbours."""
+    """Whether the kNN vote names each test image's digit (1/0 per image: every space is scored on the same
+    images, so they pair up), and the counts of each (digit, other digit) pair among nearest neighbours."""
     knn = KNeighborsClassifier(K).fit(train_codes, y_train)
-    accuracy = float(knn.score(test_codes, y_test))
+    hits = [int(h) for h in knn.predict(test_codes) == y_test]
     nearest = y_train[knn.kneighbors(test_codes, 1, return_distance=False)[:, 0]]
     mixed = confusion_matrix(y_test, nearest, labels=range(10))
     np.fill_diagonal(mixed, 0)
-    return accuracy, np.triu(mixed + mixed.T)  # each unordered pair once, both directions counted
+    return hits, np.triu(mixed + mixed.T)  # each unordered pair once, both directions counted
 
 
 def closest_pairs(pairs):
@@ -121,39 +123,47 @@ def tsne_with_thumbnails(codes, images, digits, title, name):
 
 
 # ---- metrics and reading -----------------------------------------------------------------------------
-def grouping(knn, test_images):
-    """Whether task 2's thought vectors group the digits more closely than task 1's: a gap counts when it
-    exceeds twice the standard error of the difference of two accuracies on `test_images` images each."""
-    one, two = knn["task1 thought vectors"], knn["task2 thought vectors"]
-    se = ((one * (1 - one) + two * (1 - two)) / test_images) ** 0.5
-    gap = two - one
-    if abs(gap) <= 2 * se:
-        verdict = "about as closely as task 1's: the difference is within twice its standard error"
-    elif gap > 0:
-        verdict = "more closely than task 1's: the classifier pulled images of one digit together"
-    else:
-        verdict = "less closely than task 1's, although a classifier reads them"
-    return (f"A test image's nearest neighbours share its digit {one:.2%} of the time in task 1's thought vectors "
-            f"and {two:.2%} in task 2's ({(two - one) * 100:+.1f} points, standard error {se * 100:.1f}): task "
-            f"2's thought vectors group the digits {verdict}.")
+def grouping(hits):
+    """Whether task 2's thought vectors group the digits more closely than task 1's: their kNN hits on the same
+    test images, paired image by image, with a 95 % interval."""
+    one, two = hits["task1 thought vectors"], hits["task2 thought vectors"]
+    gap = compare(two, one)
+    verdict = {"level": "about as closely as task 1's: the interval of the difference spans zero",
+               "ahead": "more closely than task 1's: the classifier pulled images of one digit together",
+               "behind": "less closely than task 1's, although a classifier reads them",
+               "one run": "- one test image is too few to say"}[gap.verdict]
+    return (f"A test image's nearest neighbours share its digit {np.mean(one):.2%} of the time in task 1's thought "
+            f"vectors and {np.mean(two):.2%} in task 2's ({gap.text(digits=1)}, image by image): task 2's "
+            f"thought vectors group the digits {verdict}.")
 
 
-def reading(knn, pairs, k, test_images):
-    """The experiment's reading, from its k-NN accuracies and closest pairs."""
-    ranked = sorted(knn, key=lambda n: -knn[n])
+def ranking(hits):
+    """The spaces from the best kNN accuracy down, each step said to be a gap only where its paired interval
+    excludes zero."""
+    order = sorted(hits, key=lambda n: -np.mean(hits[n]))
+    text = f"{order[0]} {100 * np.mean(hits[order[0]]):.2f}%"
+    for upper, lower in zip(order, order[1:]):
+        sign = ">" if compare(hits[upper], hits[lower]).verdict == "ahead" else "level with"
+        text += f" {sign} {lower} {100 * np.mean(hits[lower]):.2f}%"
+    return text
+
+
+def reading(hits, pairs, k):
+    """The experiment's reading, from each space's kNN hits per test image and its closest pairs."""
     return [
-        f"Ranked by {k}-nearest-neighbour accuracy: " + ", ".join(f"{n} {100 * knn[n]:.2f}%" for n in ranked)
-        + ". No classifier is trained on any space: the number says how often an image's nearest training "
-        "images carry its digit, that is, how far 'close in the space' means 'same digit'.",
+        f"{k}-nearest-neighbour accuracy, best first ('>' where the paired 95 % interval of the step excludes "
+        f"zero, 'level with' where it does not): {ranking(hits)}. No classifier is trained on any space: the "
+        "number says how often an image's nearest training images carry its digit, that is, how far 'close in the "
+        "space' means 'same digit'.",
         f"In task 1's thought vectors the digit pairs that most often neighbour each other are "
         f"{', '.join(pairs['task1 thought vectors']) or 'none'} (mix-ups of the nearest training image, both "
         "directions counted); the thumbnails on the map show what those neighbours look like. The task 1 "
         "autoencoder was never told the digits, so whatever grouping it has comes from appearance alone. "
-        + grouping(knn, test_images),
+        + grouping(hits),
     ]
 
 
-def metrics(args, spaces, knn, pairs, maps, train_images, test_images):
+def metrics(args, spaces, hits, pairs, maps, train_images, test_images):
     """The metrics JSON the report reads."""
     return {
         "title": "Thought vectors: do similar digits sit together?",
@@ -166,15 +176,16 @@ def metrics(args, spaces, knn, pairs, maps, train_images, test_images):
         "settings": {"quick": args.quick, "k": K, "train_images": train_images, "test_images": test_images},
         "table": {"columns": ["space", "dimensions", f"{K}-nearest-neighbour digit accuracy %",
                               f"closest digit pairs (nearest-neighbour mix-ups, top {PAIRS})"],
-                  "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * knn[name]:.2f}", ", ".join(pairs[name])]
-                           for name in knn]},
+                  "rows": [[name, str(spaces[name][1].shape[1]), f"{100 * np.mean(hits[name]):.2f}",
+                            ", ".join(pairs[name])] for name in hits]},
         "figures": [{"file": maps["task1"], "caption": "t-SNE of task 1's test thought vectors; thumbnails show the "
                                                        "images at some points, framed in their digit's colour."},
                     {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
                                                        "classifier."}],
-        "reading": reading(knn, pairs, K, test_images),
-        "grouping": grouping(knn, test_images),
-        "knn_accuracy": knn,
+        "reading": reading(hits, pairs, K),
+        "grouping": grouping(hits),
+        "knn_accuracy": {name: float(np.mean(h)) for name, h in hits.items()},
+        "knn_hits": hits,
         "closest_pairs": pairs,
     }
 
