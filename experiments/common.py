@@ -93,6 +93,7 @@ def saved_model(name):
     return keras.models.load_model(path)
 
 
+PRINT_WIDTH = 6.7  # inches: the report's text width (170 mm), the widest a figure is printed
 PRINT_FONTS = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 11,
                "ytick.labelsize": 11, "legend.fontsize": 11}  # the report prints charts at about 60% of drawn size
 
@@ -209,6 +210,9 @@ def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=Tru
     """
     cols = max(len(r) for r in rows)
     figure, axes = plt.subplots(len(rows), cols, figsize=(cell[0] * cols, cell[1] * len(rows)), squeeze=False)
+    # The report prints a figure at most PRINT_WIDTH wide: a wide grid shrinks, so its text grows to match
+    # (at least 8 pt on paper; fixed 11 pt labels on a 16-image row printed at about 4 pt).
+    label_size = max(label_size, 8 * cell[0] * cols / PRINT_WIDTH)
     scale = {"vmin": 0, "vmax": 1} if fixed_scale else {}
     for r, (row, label) in enumerate(zip(rows, labels)):
         for c in range(cols):
@@ -220,7 +224,7 @@ def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=Tru
             else:
                 ax.axis("off")
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=label_size)
-    figure.suptitle(title)
+    figure.suptitle(title, fontsize=max(13, label_size * 1.15))
     return save(figure, name)
 
 
