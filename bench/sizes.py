@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 
 from kit import baselines
 from kit.jsonfile import read_json, write_json
-from kit.results import machine
+from kit.results import git_commit, machine
 from kit.runs import run_task
 from kit.scripts import REPO, loader_from, setting
 from kit.stats import compare, mean_sd, plural
@@ -71,8 +71,10 @@ def main():
     print(validation_table(sizes, found, fitted, args.set) if args.set else table(sizes, found, fitted))
     os.makedirs(os.path.join(REPO, "build"), exist_ok=True)
     write_json(os.path.join(REPO, "build", "tuning.json" if args.set else "sizes.json"),
-               {"date": when, "machine": machine(), "set": args.set, "baselines": fitted,
-                "sizes": [asdict(s) | {"name": s.name} for s in sizes], "runs": [asdict(r) for r in found]})
+               {"date": when, "machine": machine(), "commit": git_commit(), "runs_each": args.runs, "set": args.set,
+                "baselines": fitted, "sizes": [asdict(s) | {"name": s.name} for s in sizes],
+                "table": None if args.set else {"columns": COLUMNS, "rows": table_rows(sizes, found, fitted)},
+                "runs": [asdict(r) for r in found]})
 
 
 def arguments():
@@ -157,11 +159,14 @@ def run_size(size, task, data, args):
 # ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
-def table(sizes, found, fitted):
-    """One row per set-up and task: accuracy against its baseline, and the older limits."""
-    rows = ["| data (train / test, side) | script | pixels | digits | baseline | gap to baseline | verdict "
-            "| slowest | parameters | older limits |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+COLUMNS = ["data (train / test, side)", "script", "pixels %", "digits %", "baseline", "gap to baseline",
+           "verdict", "slowest", "parameters", "older limits"]
+
+
+def table_rows(sizes, found, fitted):
+    """One row per set-up and task: accuracy against its baseline (a paired interval over the runs; the baseline
+    has no spread), and the older limits."""
+    rows = []
     for size in sizes:
         for r in (r for r in found if r.size == size.name):
             if r.task == "task1":
@@ -171,13 +176,17 @@ def table(sizes, found, fitted):
             gap = compare(ours, base)
             seconds, most = OLD_LIMITS[r.task]
             within = max(r.durations) < seconds and r.parameters <= most
-            digits = mean_sd(r.digits) + " %" if r.task == "task2" else "-"
-            rows.append(f"| {size.train:,} / {size.test:,}, {size.side}x{size.side} | {r.task} "
-                        f"| {mean_sd(r.pixels, digits=3)} % | {digits} | {name} {base:.2%} | {gap.text()} "
-                        f"| {gap.verdict} | {max(r.durations):.0f} s | {r.parameters:,} "
-                        f"| {'kept' if within else 'MISSED'} |")
-    return "\n".join(rows)
+            rows.append([f"{size.train:,} / {size.test:,}, {size.side}x{size.side}", r.task,
+                         mean_sd(r.pixels, digits=3), mean_sd(r.digits) if r.task == "task2" else "-",
+                         f"{name} {base:.2%}", gap.text(), gap.verdict, f"{max(r.durations):.0f} s",
+                         f"{r.parameters:,}", "kept" if within else "MISSED"])
+    return rows
 
+
+def table(sizes, found, fitted):
+    """The sweep as Markdown."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in table_rows(sizes, found, fitted)])
 
 
 def validation_table(sizes, found, fitted, settings):

@@ -6,10 +6,12 @@ in the PDF.
 
 import os
 import platform
+import subprocess
 
 import numpy as np
 
 from kit.runs import run_task
+from kit.scripts import REPO
 from kit.stats import spread
 
 MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what a task run reports
@@ -18,6 +20,19 @@ MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what 
 def machine():
     """A one-line description of this machine."""
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
+
+
+def git_commit():
+    """The commit the code is at, with '+changes' when the code in the work tree differs from it."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "*.py",
+                                  "requirements*.txt", ".ci"],  # code only: prose edits change no number
+                                 cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return sha + (" +changes" if changed else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def run_tasks(tasks, runs, work, log=print):

@@ -13,7 +13,7 @@ import time
 from kit import baselines
 from kit.experiments import NAMES
 from kit.jsonfile import read_json, write_json
-from kit.results import machine, run_tasks
+from kit.results import git_commit, machine, run_tasks
 from kit.runs import headless_env, saved_runs
 from kit.scripts import REPO
 
@@ -35,19 +35,6 @@ def describe_build(args):
         build["commit"] = runs_commit
         build["runs"] = len(saved_runs(args.work, "task1"))
     return build
-
-
-def git_commit():
-    """The commit the code is at, with '+changes' when the code in the work tree differs from it."""
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "*.py",
-                                  "requirements*.txt", ".ci"],  # code only: prose edits change no number
-                                 cwd=REPO, capture_output=True, text=True).stdout.strip()
-        return sha + (" +changes" if changed else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 # ---------------------------------------------------------------------------------------------
