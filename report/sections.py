@@ -9,6 +9,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
+from kit.jsonfile import read_json
 from kit.scripts import setting, settings_of
 from kit.stats import mean_sd, pct, plural, spread
 from report import readings
@@ -30,11 +31,13 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
                which_run(shown["task2"], runs["task2"]))
     task1_section(pdf, runs["task1"], results["task1"], shown["task1"], experiments.get("task1_ablation"), work)
     task2_section(pdf, runs["task2"], results["task2"], shown, fitted, experiments.get("code_space", {}), work)
+    sweep = read_json(SIZES) if os.path.exists(SIZES) else None
+    sizes_section(pdf, sweep)
     bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
     seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
     experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
     pretraining = experiments.get("pretraining", {}).get("gains")
-    limitations_section(pdf, results["task2"]["digit_accuracy"], seconds, pretraining)
+    limitations_section(pdf, results["task2"]["digit_accuracy"], seconds, pretraining, sweep)
     reproduce_section(pdf, build["runs"])
     pdf.output(out)
     return pdf.headings
@@ -250,6 +253,26 @@ def task2_section(pdf, runs, result, shown, fitted, code_space, work):
                shrink=False)  # a required chart: full width
 
 
+# ---- other data sizes --------------------------------------------------------------------------
+SIZES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sizes.json")  # bench/sizes.py's last sweep
+
+
+def sizes_section(pdf, sweep):
+    """The scripts on data of other sizes, from the sweep committed beside the builder (not re-run here)."""
+    if not sweep:
+        return
+    pdf.heading("Other data sizes")
+    pdf.para(f"A lecturer may hand out other files in the same format. `python bench/sizes.py` ran both scripts "
+             f"{plural(sweep['runs_each'], 'time')} on each of these files on {sweep['date']} (code at "
+             f"{sweep['commit']}, {sweep['machine']}; not re-run for this build): balanced subsets of dataset.txt "
+             "and test.txt, and the 1,000-image file cut to its central 20x20 pixels. Each gap is the runs' mean "
+             "against the baseline fitted on the same training file, with the 95 % interval of the runs (the "
+             "baselines have no spread). The older limits are the course's 2018/19 ones: under 3 minutes, at most "
+             "1.1M (task 1) / 1.5M (task 2) parameters.")
+    pdf.grid([sweep["table"]["columns"]] + sweep["table"]["rows"], size=7)
+    pdf.para(readings.sizes(sweep["table"]["rows"]))
+
+
 # ---- bonus experiments and reproduction --------------------------------------------------------
 def experiments_section(pdf, experiments, seconds, quick):
     if not experiments:
@@ -283,9 +306,9 @@ def experiments_section(pdf, experiments, seconds, quick):
             pdf.figure(*figure)
 
 
-def limitations_section(pdf, digits, seconds, pretraining):
+def limitations_section(pdf, digits, seconds, pretraining, sweep):
     """Every target the kit sets itself, the missed ones first, each with its measured value."""
-    missed, met = readings.limitations(digits, seconds, pretraining)
+    missed, met = readings.limitations(digits, seconds, pretraining, sweep)
     pdf.heading("Limitations")
     pdf.para("The targets this kit sets itself beyond the assignment's rules, measured in this build. "
              + ("Missed:" if missed else "None was missed."))
