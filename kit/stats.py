@@ -68,9 +68,14 @@ class Comparison:
             return "behind"
         return "level"
 
-    def text(self, scale=100, digits=2, unit=" points"):
-        """`+0.12 points (95 % interval +0.05 to +0.19, 5 runs)`, or `... (one run, no spread)`."""
-        gap = f"{self.mean * scale:+.{digits}f}{unit}"
+    def text(self, scale=100, digits=2, unit=" points", printed=None):
+        """`+0.12 points (95 % interval +0.05 to +0.19, 5 runs)`, or `... (one run, no spread)`. With
+        printed=(a, b), the two means as the sentence prints them, the gap is theirs as printed, so that a
+        reader's subtraction agrees with it."""
+        mean = self.mean * scale
+        if printed is not None:
+            mean = round(printed[0] * scale, digits) - round(printed[1] * scale, digits)
+        gap = f"{mean + 0.0:+.{digits}f}{unit}"
         if self.n < 2:
             return f"{gap} (one run, no spread)"
         return (f"{gap} (95 % interval {self.low * scale:+.{digits}f} to {self.high * scale:+.{digits}f}, "

@@ -69,7 +69,8 @@ def regularisation(ablation, shift, l2):
                     # timed fits on a shared machine: a gap under a tenth is not a saving
                     else "about the same time." if seconds <= 1.1 * full_seconds
                     else "so centring saves time here."))
-        paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, {gap.text()}: "
+        paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, "
+                          f"{gap.text(printed=(test, full_test))}: "
                           f"{EFFECTS[gap.verdict]}.{speed}")
     return paragraphs
 

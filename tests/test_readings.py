@@ -47,7 +47,7 @@ def test_an_ingredients_effect_is_weighed_against_its_own_runs_paired():
     large = " ".join(readings.regularisation(ablation(full, without_L2=runs_of(1, [0.9976, 0.9978, 0.9975])), 2, 1e-5))
     better = " ".join(readings.regularisation(ablation(runs_of(1, [0.9976, 0.9978, 0.9975]), without_L2=full), 2,
                                               1e-5))
-    assert "L2 on the encoder: test 99.93% against 99.93%, -0.00 points (95 % interval" in small
+    assert "L2 on the encoder: test 99.93% against 99.93%, +0.00 points (95 % interval" in small
     assert "3 pairs): no clear change" in small
     assert "-0.17 points (95 % interval" in large and "a loss" in large
     assert "+0.17 points" in better and "a gain" in better

@@ -46,3 +46,9 @@ def test_unpaired_runs_get_welchs_interval():
     level = stats.compare_spreads({"mean": 0.970, "std": 0.004, "n": 5}, {"mean": 0.969, "std": 0.004, "n": 5})
     assert level.verdict == "level" and "5 and 5 runs, unpaired" in level.text()
     assert stats.compare_spreads(a, {"mean": 0.965, "std": 0.0, "n": 1}).verdict == "one run"
+
+
+def test_a_gap_printed_beside_its_means_is_the_gap_of_the_printed_means():
+    c = stats.compare([0.99934], 0.99926)  # printed 99.93% and 99.93%: the gap must read +0.00, not +0.01
+    assert c.text() == "+0.01 points (one run, no spread)"
+    assert c.text(printed=(0.99934, 0.99926)) == "+0.00 points (one run, no spread)"
