@@ -160,7 +160,8 @@ def main():
     for ax, key in zip(axes, ("reconstruction", "kl")):
         for name, t in trained.items():
             ax.plot(np.arange(1, len(t["history"][f"val_{key}"]) + 1), t["history"][f"val_{key}"], label=name)
-        ax.set(title=f"validation {key} term per epoch", xlabel="epoch", ylabel=key)
+        ax.set(title=f"validation {key} term per epoch", xlabel="epoch",
+               ylabel={"reconstruction": "cross-entropy (nats/image)", "kl": "KL divergence (nats/image)"}[key])
         epoch_axis(ax)
         ax.legend()
     curves = save(figure, "vae_dense_curves")

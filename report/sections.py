@@ -340,11 +340,14 @@ def reproduce_section(pdf, runs):
 def plot_all_runs(runs, task, work):
     """Validation loss of every run on one chart: how much unseeded runs differ. Returns its path."""
     keys = ["val_reconstruction_loss", "val_digit_loss"] if task == "task2" else ["val_loss"]
+    names = {"val_loss": "validation loss (cross-entropy + L2)",  # Keras's names, said in words
+             "val_reconstruction_loss": "validation pixel loss (cross-entropy)",
+             "val_digit_loss": "validation digit loss (cross-entropy)"}
     figure, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 3.6), squeeze=False)
     for ax, key in zip(axes[0], keys):
         for i, m in enumerate(runs):
             ax.plot(np.arange(1, m["epochs"] + 1), m["history"][key], lw=1, label=f"run {i + 1}")
-        ax.set(title=f"{task}: {key} of every run", xlabel="epoch", ylabel=key, yscale="log")
+        ax.set(title=f"{task}: every run", xlabel="epoch", ylabel=names[key], yscale="log")
         ax.legend(fontsize=7)
     path = os.path.join(work, f"{task}_all_runs.png")
     figure.savefig(path, dpi=110, bbox_inches="tight")
