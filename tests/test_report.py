@@ -14,6 +14,7 @@ HEADINGS = ["Summary", "Task 1: a dense autoencoder", "Settings and the reason f
             "Regularisation and what it bought", "t-SNE of the thought vectors",
             "Task 2: autoencoder and classifier, one thought vector", "Loss weighting and dropout",
             "Does the second task help?", "Confusion matrix", "How the classifier changed the thought vectors",
+            "Other data sizes",
             "Bonus experiments", "Limitations",
             "How to reproduce"]
 
