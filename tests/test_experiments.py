@@ -138,8 +138,14 @@ def test_pretraining_compares_every_set_up_on_the_same_draws(experiments):
         assert all(len(runs) == 1 for runs in scores.values())
         # Even a quick run learns from its 100 images: every set-up names more than chance (10%) of the test set.
         assert all(0.2 < runs[0] <= 1 for runs in scores.values()), scores
+    for data, scores in metrics["scores"].items():  # each set-up's validation score of every draw, which chose
+        assert {name: len(v) for name, v in metrics["validation"][data].items()} == {n: 1 for n in scores}
     gain = metrics["gains"]["Fashion-MNIST"]
-    assert gain["scratch"].startswith("from scratch") and gain["best"] not in ("raw pixels", "random conv, frozen")
+    assert gain["scratch"].startswith("from scratch") and gain["chosen"] not in ("raw pixels", "random conv, frozen")
+    assert gain["strongest"] in ("raw pixels", "from scratch", "from scratch, dense", "random conv, frozen",
+                                 "random conv, pooled maps", "random fully connected")
+    assert metrics["pools"]["Fashion-MNIST"]["conv AE"] == experiments.metrics("conv_autoencoder")["settings"][
+        "train_images"]
 
 
 def test_contractive_penalty_shrinks_the_jacobian(experiments):
