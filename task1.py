@@ -199,7 +199,7 @@ autoencoder.compile(
 # ---------------------------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------------------------
-# Every image is moved by up to MAX_SHIFT pixels, a new draw each epoch, and the moved image is
+# Every image is moved by up to MAX_SHIFT pixels, a new draw each pass, and the moved image is
 # both input and target: the model cannot memorise 3,600 fixed bitmaps, it has to learn strokes.
 shift = layers.RandomTranslation(
     MAX_SHIFT / SIDE, MAX_SHIFT / SIDE, fill_mode="constant", interpolation="nearest"

@@ -217,7 +217,7 @@ model.compile(
 # ---------------------------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------------------------
-# Every image is turned and moved a little at random, a new draw each epoch, the moved image being
+# Every image is turned and moved a little at random, a new draw each pass, the moved image being
 # input and target: the model cannot memorise 3,600 fixed bitmaps, it has to learn strokes. A
 # moved digit keeps its label.
 shift = layers.RandomTranslation(
