@@ -223,6 +223,7 @@ def limitations(digits, experiment_seconds, pretraining, sweep=None):
                     f"95 % interval {gain['low']:+.1f} to {gain['high']:+.1f}, {plural(gain['draws'], 'draw')}")
         line = (f"Pretraining with 100 labels on {data}: the aim is features learned without labels that beat the "
                 f"strongest untrained set-up; the pretrained set-up chosen on validation ({gain['chosen']}) against "
-                f"{gain['strongest']}: {gain['gain']:+.1f} points ({interval}), {gain['verdict']}.")
+                f"{gain['strongest']}: {gain['gain']:+.1f} points ({interval})"
+                + ("." if gain["verdict"] == "one run" else f", {gain['verdict']}."))
         (met if gain["verdict"] == "ahead" else missed).append(line)
     return missed, met
