@@ -26,8 +26,7 @@ from dataclasses import asdict, dataclass
 
 from kit import baselines
 from kit.jsonfile import read_json, write_json
-from kit.results import git_commit, machine
-from kit.runs import run_task
+from kit.results import git_commit, machine, run_tasks
 from kit.scripts import REPO, loader_from, setting
 from kit.stats import compare, mean_sd, plural
 from kit.subsets import DataSize, write_files
@@ -138,18 +137,12 @@ def fit_baselines(data, validation=False):
 
 def run_size(size, task, data, args):
     """Run one task script `args.runs` times on one set-up's files."""
-    runs = []
-    for i in range(args.runs):
-        folder = os.path.join(data, f"{task}-{i + 1}")
-        runs.append(run_task(os.path.join(args.scripts, f"{task}.py"), folder, data=data))
-        last = runs[-1]
-        digits = f", digits {last['digit_accuracy']:.1%}" if "digit_accuracy" in last else ""
-        if not args.set:  # a tuning run shows no test number
-            print(f"  {task} run {i + 1}/{args.runs}: pixels {last['pixel_accuracy']:.3%}{digits}, "
-                  f"{last['duration_s']:.1f} s", flush=True)
+    quiet = bool(args.set)  # a tuning run shows no test number
+    runs = run_tasks([task], args.runs, data, log=(lambda line: None) if quiet else print, scripts=args.scripts,
+                     data=data)[task]
     history = [r["history"] for r in runs]
     loss = "val_reconstruction_loss" if task == "task2" else "val_loss"
-    tuned = [os.path.join(data, f"{task}-{i + 1}", "validation.json") for i in range(args.runs)]
+    tuned = [os.path.join(r["folder"], "validation.json") for r in runs]
     return TaskRuns(size.name, task, [r["pixel_accuracy"] for r in runs], [r.get("digit_accuracy") for r in runs],
                     [r["duration_s"] for r in runs], runs[0]["parameters"], [h[loss][-1] for h in history],
                     [h["val_digit_accuracy"][-1] for h in history if "val_digit_accuracy" in h],

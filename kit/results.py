@@ -35,14 +35,17 @@ def git_commit():
         return "unknown"
 
 
-def run_tasks(tasks, runs, work, log=print):
-    """Run each task `runs` times in folders <work>/<task>-<i>; return {task: [metrics of each run]}."""
+def run_tasks(tasks, runs, work, log=print, scripts=REPO, data=REPO):
+    """Run each task `runs` times in folders <work>/<task>-<i>; return {task: [metrics of each run]}.
+
+    scripts: the folder holding task1.py/task2.py; data: the folder holding dataset.txt/test.txt (both the
+    kit's by default)."""
     raw = {}
     for task in tasks:
         raw[task] = []
         for i in range(runs):
             folder = os.path.join(work, f"{task}-{i + 1}")
-            metrics = dict(run_task(f"{task}.py", folder), folder=folder)
+            metrics = dict(run_task(os.path.join(scripts, f"{task}.py"), folder, data=data), folder=folder)
             raw[task].append(metrics)
             digits = f", digits {metrics['digit_accuracy']:.2%}" if "digit_accuracy" in metrics else ""
             log(f"{task} run {i + 1}/{runs}: pixels {metrics['pixel_accuracy']:.2%}{digits}, "
