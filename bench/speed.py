@@ -78,17 +78,17 @@ def table(found):
             pixels = mean_sd([r["pixel_accuracy"] for r in runs], digits=3) + " %"
             digits = mean_sd([r["digit_accuracy"] for r in runs]) + " %" if "digit_accuracy" in runs[0] else "-"
             if way == "current":
-                pixels += f", {compare(*(accuracies(ways, k) for k in ('current', 'earlier'))).text(digits=3)}"
+                pixels += f", {paired(ways, 'pixel_accuracy').text(digits=3)}"
                 if "digit_accuracy" in runs[0]:
-                    gap = compare(*(accuracies(ways, k, 'digit_accuracy') for k in ('current', 'earlier')))
-                    digits += f", {gap.text()}"
+                    digits += f", {paired(ways, 'digit_accuracy').text()}"
             rows.append(f"| {task}.py {way} | {medians[way]:.1f} s ({min(durations):.1f} - {max(durations):.1f}) "
                         f"| {ratio} | {pixels} | {digits} |")
     return "\n".join(rows)
 
 
-def accuracies(ways, way, key="pixel_accuracy"):
-    return [r[key] for r in ways[way]]
+def paired(ways, key):
+    """One accuracy of the current script against the earlier one's, paired round by round."""
+    return compare([r[key] for r in ways["current"]], [r[key] for r in ways["earlier"]])
 
 
 if __name__ == "__main__":
