@@ -179,16 +179,21 @@ DIGIT_TARGET = 0.975  # task 2's own aim for the test digits, mean over the runs
 EXPERIMENT_BUDGET = 30  # minutes for all the bonus experiments, one after another, on the 2-core machine
 
 
-def sizes(rows):
+def sweep_rows(table):
+    """bench/sizes.py's table rows as {column: cell}, so that a reading names the cells it reads."""
+    return [dict(zip(table["columns"], row)) for row in table["rows"]]
+
+
+def sizes(table):
     """The sweep over data sizes in a sentence: at how many set-ups each script is ahead of, level with or behind
-    its baseline. rows: bench/sizes.py's table rows (set-up, script, ..., baseline, gap, verdict, ...)."""
-    parts = []
+    its baseline. table: bench/sizes.py's {"columns", "rows"}."""
+    rows, parts = sweep_rows(table), []
     for task in ("task1", "task2"):
-        mine = [r for r in rows if r[1] == task]
+        mine = [r for r in rows if r["script"] == task]
         if not mine:
             continue
-        counts = {v: sum(r[6] == v for r in mine) for v in ("ahead", "level", "behind", "one run")}
-        behind = [r[0] for r in mine if r[6] == "behind"]
+        counts = {v: sum(r["verdict"] == v for r in mine) for v in ("ahead", "level", "behind", "one run")}
+        behind = [r["data (train / test, side)"] for r in mine if r["verdict"] == "behind"]
         parts.append(f"{task} against {'PCA-256' if task == 'task1' else 'the RBF SVC'}: ahead at "
                      f"{counts['ahead']} of {len(mine)} set-ups, level at {counts['level']}, behind at "
                      f"{counts['behind']}" + (f" ({'; '.join(behind)})" if behind else "")
@@ -214,10 +219,11 @@ def limitations(digits, experiment_seconds, pretraining, sweep=None):
         (missed if minutes > EXPERIMENT_BUDGET else met).append(line)
     else:
         missed.append(f"The bonus experiments' time: budget {EXPERIMENT_BUDGET} minutes, not measured in this build.")
-    for row in (sweep or {}).get("table", {}).get("rows", []):
-        line = (f"{row[1]} on {row[0]}: aim at or above {row[4]} (mean of the runs), measured {row[5]}, "
-                f"{row[6]}.")
-        (met if row[5].startswith("+") else missed).append(line)
+    for row in sweep_rows(sweep["table"]) if sweep else []:
+        gap = row["gap to baseline"]
+        line = (f"{row['script']} on {row['data (train / test, side)']}: aim at or above {row['baseline']} (mean "
+                f"of the runs), measured {gap}, {row['verdict']}.")
+        (met if gap.startswith("+") else missed).append(line)
     for data, gain in (pretraining or {}).items():
         interval = ("one draw, no interval" if gain["low"] is None else
                     f"95 % interval {gain['low']:+.1f} to {gain['high']:+.1f}, {plural(gain['draws'], 'draw')}")

@@ -270,7 +270,7 @@ def sizes_section(pdf, sweep):
              "baselines have no spread). The older limits are the course's 2018/19 ones: under 3 minutes, at most "
              "1.1M (task 1) / 1.5M (task 2) parameters.")
     pdf.grid([sweep["table"]["columns"]] + sweep["table"]["rows"], size=7)
-    pdf.para(readings.sizes(sweep["table"]["rows"]))
+    pdf.para(readings.sizes(sweep["table"]))
 
 
 # ---- bonus experiments and reproduction --------------------------------------------------------

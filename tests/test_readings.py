@@ -404,9 +404,12 @@ def test_the_size_sweep_counts_verdicts_and_feeds_the_limitations():
              "+0.9, 3 pairs)", "level", "40 s", "219,882", "kept"],
             ["1,000 / 200, 20x20", "task2", "99.91", "90.00", "RBF SVC 93.00%", "-3.00 points (95 % interval -3.5 to "
              "-2.5, 3 pairs)", "behind", "40 s", "219,882", "kept"]]
-    text = readings.sizes(rows)
+    from bench.sizes import COLUMNS
+
+    table = {"columns": COLUMNS, "rows": rows}
+    text = readings.sizes(table)
     assert "task1 against PCA-256: ahead at 1 of 1 set-ups, level at 0, behind at 0" in text
     assert "task2 against the RBF SVC: ahead at 0 of 2 set-ups, level at 1, behind at 1 (1,000 / 200, 20x20)" in text
     digits = {"mean": 0.978, "std": 0.004, "min": 0.97, "max": 0.98, "median": 0.978, "n": 5}
-    missed, met = readings.limitations(digits, {"a": 60}, None, {"table": {"rows": rows}})
+    missed, met = readings.limitations(digits, {"a": 60}, None, {"table": table})
     assert sum("task2 on 1,000 / 200" in m for m in missed) == 2 and any("task1 on 1,000 / 200" in m for m in met)
