@@ -8,7 +8,7 @@ test can hand each function numbers pointing the other way and see the sentence 
 
 import numpy as np
 
-from kit.stats import compare, compare_spreads, mean_sd, pct, plural
+from kit.stats import compare, compare_spreads, judged, mean_sd, pct, plural, spread
 
 
 # ---- task 1 ------------------------------------------------------------------------------------
@@ -30,6 +30,26 @@ def ablation_gap(ablation, variant, baseline="full recipe"):
     """A variant's test accuracy against another's, paired run by run (each run trains every variant in turn)."""
     results = ablation["results"]
     return compare([r["test"] for r in results[variant]], [r["test"] for r in results[baseline]])
+
+
+def ablation_length(ablation, task1, task1_epochs):
+    """What training the ablation shorter than task1.py costs: its full recipe (task1.py's model) against task1.py's
+    own runs (a spread of test pixel accuracy); these runs do not pair, so Welch's interval. Empty at full length."""
+    epochs = ablation["settings"]["epochs"]
+    if epochs >= task1_epochs:
+        return ""
+    full = [r["test"] for r in ablation["results"]["full recipe"]]
+    a, b = float(np.mean(full)), task1["mean"]
+    gap = compare_spreads(spread(full), task1)
+    cost = {"behind": "what the shorter training costs. The ingredients' costs below are measured at this length; "
+                      "at full length they may differ",
+            "ahead": "the shorter training scores higher here",
+            "level": "no cost of the shorter training shows at this number of runs",
+            "one run": "a direction only"}[gap.verdict]
+    return (f"The ablation trains each variant for {epochs} of task1.py's {task1_epochs} epochs, so that all the "
+            f"experiments fit the report's time budget. Its full recipe is task1.py's model: at this length it scores "
+            f"{pct(a)} on test against task1.py's own {pct(b)} (the runs above), {judged(gap, printed=(a, b))}: "
+            f"{cost}.")
 
 
 EFFECTS = {"behind": "a loss", "ahead": "a gain", "level": "no clear change",

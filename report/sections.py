@@ -170,6 +170,9 @@ def task1_section(pdf, runs, result, shown, ablation, work):
     pdf.para(paragraphs[0])
     if ablation:
         pdf.para(ablation["setup"], size=9)
+        shorter = readings.ablation_length(ablation, result["pixel_accuracy"], setting("task1.py", "EPOCHS"))
+        if shorter:
+            pdf.para(shorter)
         pdf.grid([ablation["table"]["columns"]] + ablation["table"]["rows"])
         pdf.bullets(paragraphs[1:])
         for figure in ablation["figures"]:

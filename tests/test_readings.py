@@ -32,6 +32,18 @@ def runs_of(train, tests, seconds=20):
     return [(train, test, seconds) for test in tests]
 
 
+def test_a_shorter_ablation_says_what_its_length_costs_against_task1s_runs():
+    task1 = stats.spread([0.99935, 0.99930, 0.99933, 0.99936, 0.99931])
+    short = ablation(runs_of(1, [0.9990, 0.9991, 0.9989]))
+    short["settings"]["epochs"] = 20
+    costs = readings.ablation_length(short, task1, 60)
+    assert "20 of task1.py's 60 epochs" in costs and "behind" in costs and "what the shorter training costs" in costs
+    level = readings.ablation_length({**short, "results": ablation(runs_of(1, [0.9992, 0.9995, 0.9993]))["results"]},
+                                     task1, 60)
+    assert "level" in level and "no cost of the shorter training shows" in level
+    assert readings.ablation_length(ablation(runs_of(1, [0.9990, 0.9991])), task1, 60) == ""  # full length: nothing
+
+
 def test_centring_verdict_turns_with_its_fit_time():
     slower = readings.regularisation(ablation((0.9995, 0.9993, 20), without_centring=(0.999, 0.9989, 30)), 2, 1e-5)
     faster = readings.regularisation(ablation((0.9995, 0.9993, 20), without_centring=(0.999, 0.9989, 15)), 2, 1e-5)
