@@ -1,6 +1,6 @@
 """A convolutional autoencoder on Fashion-MNIST, with two decoders compared.
 
-    python experiments/conv_autoencoder.py            # 60,000 images, 10 epochs per decoder
+    python experiments/conv_autoencoder.py            # 10 epochs of 10,000 of the 60,000 images per decoder
     python experiments/conv_autoencoder.py --quick    # 2,000 images, 2 epochs (tests)
 
 Encoder: two stride-2 convolutions halve the maps twice (28 -> 14 -> 7), flatten, a dense
@@ -36,6 +36,7 @@ from keras import layers
 
 from experiments.common import (
     FASHION_CLASSES,
+    IMAGES_PER_EPOCH,
     LABELS_PER_CLASS,
     MODELS,
     EveryEpoch,
@@ -48,6 +49,7 @@ from experiments.common import (
     labelled_draw,
     logistic_on,
     save,
+    stream,
     write_metrics,
 )
 from kit.stats import compare, judged, mean_sd
@@ -194,7 +196,8 @@ def main():
         if kind == "UpSampling2D":  # the encoder the later experiments reuse
             probe = LinearProbe(encoder, x_train, y_train, x_test, y_test)
             callbacks.append(probe)
-        history = autoencoder.fit(batches(x_train, BATCH_SIZE), epochs=args.epochs,
+        train, steps = stream(x_train, BATCH_SIZE)
+        history = autoencoder.fit(train, epochs=args.epochs, steps_per_epoch=steps,
                                   validation_data=batches(x_test, 256, shuffle=False),
                                   callbacks=callbacks, verbose=2).history
         rebuilt = autoencoder.predict(x_test, verbose=0)
@@ -239,10 +242,12 @@ def main():
         "question": "Learned (Conv2DTranspose) or fixed (UpSampling2D + Conv2D) upsampling in the decoder?",
         "setup": f"Set-up: encoder conv {FILTERS[0]} and {FILTERS[1]} filters (3x3, stride 2, ReLU) -> {EMBEDDING} "
                  "numbers; decoder mirrored with either upsampling; binary cross-entropy per pixel, Adam "
-                 f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST "
-                 "images, one run per decoder.",
+                 f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs of "
+                 f"{min(IMAGES_PER_EPOCH, len(x_train)):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
+                 "one run per decoder.",
         "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
-                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
+                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train),
+                     "images_per_epoch": min(IMAGES_PER_EPOCH, len(x_train))},
         "table": {"columns": ["decoder", "test BCE", "test MSE", "high-frequency energy (originals "
                               f"{truth:.4f})", "decoder parameters", "all parameters"],
                   "rows": [[k, f"{o['bce']:.4f}", f"{o['mse']:.4f}", f"{o['high_frequency']:.4f}",

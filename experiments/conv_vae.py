@@ -1,6 +1,6 @@
 """A convolutional variational autoencoder on Fashion-MNIST.
 
-    python experiments/conv_vae.py            # 60,000 images, 10 epochs
+    python experiments/conv_vae.py            # 10 epochs of 10,000 of the 60,000 images
     python experiments/conv_vae.py --quick    # 2,000 images, 2 epochs (tests)
 
 The conv autoencoder's shape (two stride-2 convolutions to 7x7x32, flatten; decoder dense to
@@ -24,6 +24,7 @@ from keras import layers
 
 from experiments.common import (
     FASHION_CLASSES,
+    IMAGES_PER_EPOCH,
     MODELS,
     EveryEpoch,
     arguments,
@@ -34,6 +35,7 @@ from experiments.common import (
     read_metrics,
     save,
     saved_model,
+    stream,
     write_metrics,
 )
 from kit.stats import compare, judged
@@ -148,10 +150,11 @@ def main():
     shown = x_test[[int(np.flatnonzero(y_test == c)[0]) for c in range(SHOW)]]
     vae = ConvVAE(encoder, decoder)
     vae.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), jit_compile=True)  # XLA, off by default on a CPU
-    train = tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train)).batch(BATCH_SIZE).prefetch(2)
+    train, steps = stream(x_train, BATCH_SIZE, pairs=False)  # the VAE makes its own targets
     test = tf.data.Dataset.from_tensor_slices(x_test).batch(256)
     frames = EveryEpoch(shown, lambda x: decoder.predict(encoder.predict(x, verbose=0)[0], verbose=0))
-    history = vae.fit(train, epochs=args.epochs, validation_data=test, callbacks=[frames], verbose=2).history
+    history = vae.fit(train, epochs=args.epochs, steps_per_epoch=steps, validation_data=test, callbacks=[frames],
+                      verbose=2).history
     result = vae.evaluate(test, verbose=0, return_dict=True)
     os.makedirs(MODELS, exist_ok=True)
     encoder.save(os.path.join(MODELS, "conv_vae_encoder.keras"))
@@ -194,9 +197,12 @@ def main():
                  f"stride 2, both ways) with a {EMBEDDING}-number Gaussian code (mean and log sd); loss: binary "
                  "cross-entropy summed over the pixels plus KL to N(0, I), weight 1 (the ELBO); "
                  f"Adam {LEARNING_RATE:g}, "
-                 f"batches of {BATCH_SIZE}, {args.epochs} epochs on {len(x_train):,} Fashion-MNIST images, one run.",
+                 f"batches of {BATCH_SIZE}, {args.epochs} epochs of "
+                 f"{min(IMAGES_PER_EPOCH, len(x_train)):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
+                 "one run.",
         "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
-                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train)},
+                     "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train),
+                     "images_per_epoch": min(IMAGES_PER_EPOCH, len(x_train))},
         "table": {"columns": ["test ELBO loss (nats/image)", "reconstruction (nats/image)", "KL (nats/image)",
                               "per-pixel reconstruction BCE"],
                   "rows": [[f"{result['loss']:.1f}", f"{result['reconstruction']:.1f}", f"{result['kl']:.1f}",
