@@ -7,6 +7,7 @@ in the PDF.
 import os
 import platform
 import subprocess
+from importlib import metadata
 
 import numpy as np
 
@@ -18,8 +19,31 @@ MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what 
 
 
 def machine():
-    """A one-line description of this machine."""
-    return f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
+    """A one-line description of this machine and the software that made the numbers: the processor, its cores,
+    and the Python, TensorFlow and Keras versions (timings and even accuracies move with each)."""
+    return (f"{processor()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+            f"TensorFlow {installed('tensorflow', 'tensorflow-cpu')}, Keras {installed('keras')}")
+
+
+def processor():
+    """The processor's model name (Linux's /proc/cpuinfo), else its architecture."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+    except OSError:
+        names = []
+    return f"{names[0]} ({platform.machine()})" if names else platform.machine()
+
+
+def installed(*names):
+    """The installed version of the first of these distributions found (one package ships under several names,
+    such as tensorflow and tensorflow-cpu), read from its metadata without importing it; else 'not installed'."""
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
 
 
 def git_commit():

@@ -64,6 +64,8 @@ def test_first_page_says_when_where_and_how_many_runs(report_build):
     first_page = " ".join(PdfReader(report_build.pdf).pages[0].extract_text().split())
     assert f"Built {report_build.data['date']} on {report_build.data['machine']}" in first_page
     assert "--runs 1 --quick" in first_page
+    from importlib.metadata import version  # the versions that made the numbers, as installed here
+    assert f"TensorFlow {version('tensorflow-cpu')}" in first_page and f"Keras {version('keras')}" in first_page
 
 
 def test_a_layout_from_saved_runs_says_when_it_fitted_the_baselines_and_keeps_them(report_build):
