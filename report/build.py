@@ -40,15 +40,23 @@ def main():
 
     results = summarise(runs)
     headings = write_pdf(args.out, args.work, build, runs, results, fitted, experiments)
+    minutes = experiment_minutes(experiments)
     write_json(os.path.splitext(args.out)[0] + ".json",
                {**build, "results": results, "baselines": fitted, "experiments": experiments,
+                "experiment_minutes": minutes,
                 "settings": {task: settings_of(f"{task}.py") for task in TASKS}, "headings": headings})
     print(f"wrote {args.out} ({len(headings)} headings)")
-    timed = [e["seconds"] for e in experiments.values() if e.get("seconds")]
-    if timed:
-        print(f"experiments: {len(timed)} runs, {sum(timed) / 60:.1f} minutes in all")
+    if len(minutes) > 1:
+        print(f"experiments: {len(minutes) - 1} runs, {minutes['all']:.1f} minutes in all")
     print(f"\nBenchmark of {build['date']} on {build['machine']}, {build['runs']} runs each:\n")
     print(markdown_table(results, fitted))
+
+
+def experiment_minutes(experiments):
+    """{experiment: minutes of its run, ..., "all": their sum}, for those timed (a layout from a work folder
+    that kept no timings has none): the 30-minute budget is read from here."""
+    minutes = {name: round(e["seconds"] / 60, 2) for name, e in experiments.items() if e.get("seconds")}
+    return {**minutes, "all": round(sum(e["seconds"] for e in experiments.values() if e.get("seconds")) / 60, 2)}
 
 
 def arguments():

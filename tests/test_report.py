@@ -68,6 +68,12 @@ def test_first_page_says_when_where_and_how_many_runs(report_build):
     assert f"TensorFlow {version('tensorflow-cpu')}" in first_page and f"Keras {version('keras')}" in first_page
 
 
+def test_each_experiments_minutes_and_their_sum_are_kept():
+    from report.build import experiment_minutes
+    minutes = experiment_minutes({"a": {"seconds": 90.0}, "b": {"seconds": 30.6}, "c": {"seconds": None}})
+    assert minutes == {"a": 1.5, "b": 0.51, "all": 2.01}  # c was not timed (a layout from a folder without timings)
+
+
 def test_a_layout_from_saved_runs_says_when_it_fitted_the_baselines_and_keeps_them(report_build):
     # The tests' work folder has runs but no baselines.json: the layout fits them, says so on page 1, keeps them.
     first_page = " ".join(PdfReader(report_build.pdf).pages[0].extract_text().split())
