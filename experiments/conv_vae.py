@@ -1,6 +1,6 @@
 """A convolutional variational autoencoder on Fashion-MNIST.
 
-    python experiments/conv_vae.py            # 10 epochs of 8,000 of the 60,000 images
+    python experiments/conv_vae.py            # 10 epochs of 5,000 of the 60,000 images
     python experiments/conv_vae.py --quick    # 2,000 images, 2 epochs (tests)
 
 The conv autoencoder's shape (two stride-2 convolutions to 7x7x32, flatten; decoder dense to
@@ -23,6 +23,7 @@ import tensorflow as tf
 from keras import layers
 
 from experiments.common import (
+    CURVE_IMAGES,
     FASHION_CLASSES,
     IMAGES_PER_EPOCH,
     MODELS,
@@ -153,7 +154,8 @@ def main():
     train, steps = stream(x_train, BATCH_SIZE, pairs=False)  # the VAE makes its own targets
     test = tf.data.Dataset.from_tensor_slices(x_test).batch(256)
     frames = EveryEpoch(shown, lambda x: decoder.predict(encoder.predict(x, verbose=0)[0], verbose=0))
-    history = vae.fit(train, epochs=args.epochs, steps_per_epoch=steps, validation_data=test, callbacks=[frames],
+    curve = tf.data.Dataset.from_tensor_slices(x_test[:CURVE_IMAGES]).batch(256)  # the per-epoch test curve
+    history = vae.fit(train, epochs=args.epochs, steps_per_epoch=steps, validation_data=curve, callbacks=[frames],
                       verbose=2).history
     result = vae.evaluate(test, verbose=0, return_dict=True)
     os.makedirs(MODELS, exist_ok=True)
@@ -168,7 +170,7 @@ def main():
     for ax, key in zip(axes, ("loss", "reconstruction", "kl")):
         epochs = np.arange(1, len(history[key]) + 1)  # numbered as the text numbers them
         ax.plot(epochs, history[key], label="training")
-        ax.plot(epochs, history[f"val_{key}"], label="test")
+        ax.plot(epochs, history[f"val_{key}"], label=f"test (first {CURVE_IMAGES:,})")
         ax.set(title=key, xlabel="epoch", ylabel="nats per image")
         epoch_axis(ax)
         ax.legend()
