@@ -52,6 +52,16 @@ def ablation_length(ablation, task1, task1_epochs):
             f"{cost}.")
 
 
+def fit_time(ablation, seconds, full_seconds):
+    """Whether centring saves fitting time: the fit without it against the full recipe's, paired run by run."""
+    results = ablation["results"]
+    gap = compare([r["seconds"] for r in results["without centring"]], [r["seconds"] for r in results["full recipe"]])
+    verdict = {"ahead": "so centring saves time here", "behind": "so centring costs time here",
+               "level": "no clear difference in time", "one run": "a direction only"}[gap.verdict]
+    return (f" It fits in {seconds:.0f} s against {full_seconds:.0f} s, "
+            f"{gap.text(scale=1, digits=1, unit=' s', printed=(round(seconds), round(full_seconds)))}: {verdict}.")
+
+
 EFFECTS = {"behind": "a loss", "ahead": "a gain", "level": "no clear change",
            "one run": "a direction only, not a verdict"}
 
@@ -83,12 +93,7 @@ def regularisation(ablation, shift, l2):
     for variant, ingredient in INGREDIENTS.items():
         train, test, seconds = means[variant]
         gap = ablation_gap(ablation, variant)
-        speed = ("" if variant != "without centring" else
-                 f" It fits in {seconds:.0f} s against {full_seconds:.0f} s, "
-                 + ("so centring does not save time here." if seconds <= full_seconds
-                    # timed fits on a shared machine: a gap under a tenth is not a saving
-                    else "about the same time." if seconds <= 1.1 * full_seconds
-                    else "so centring saves time here."))
+        speed = "" if variant != "without centring" else fit_time(ablation, seconds, full_seconds)
         paragraphs.append(f"Without {ingredient}: test {pct(test)} against {pct(full_test)}, "
                           f"{gap.text(printed=(test, full_test))}: "
                           f"{EFFECTS[gap.verdict]}.{speed}")
@@ -154,8 +159,15 @@ def second_task(both, alone, logistic, svc):
     return (f"The same encoder and classifier trained on the digit loss alone (same data, shifts, schedule "
             f"and epochs; {plural(alone['n'], 'run')}) name {mean_sd(alone, unit='%')} of the test digits; "
             f"task 2, which also redraws the image from the same code, names {mean_sd(both, unit='%')}. "
-            f"The difference, {gap.text()} (Welch's interval), is {verdict}. For scale: logistic regression on "
+            f"The difference, {gap.text()}, Welch's interval, is {verdict}. For scale: logistic regression on "
             f"the raw pixels names {pct(logistic)}, an RBF support-vector machine {pct(svc)}.")
+
+
+def task2_against_alone(both, alone):
+    """Page 1's words on task 2's digits against its own network trained on digits alone (spreads)."""
+    gap = compare_spreads(both, alone)
+    return (f"against {pct(alone['mean'])} for its own network trained on the digits alone, "
+            f"{judged(gap, printed=(both['mean'], alone['mean']))}")
 
 
 def touching_pairs(closest_pairs):
