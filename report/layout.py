@@ -100,10 +100,10 @@ class Report(FPDF):
         extra = [w - m for w, m in zip(wanted, least)]
         return [m + spare * e / (sum(extra) or 1) for m, e in zip(least, extra)]
 
-    def figure(self, path, caption, width=None, heading=None, shrink=True, least=SHRINK_TO_FIT):
-        """An image (scaled to the text width, or `width` mm) kept on one page with its caption; shrunk to fit this
-        page down to `least` of its size, else moved on; shrink=False moves it on rather than shrink it."""
-        width, height = self.figure_size(path, width, heading, shrink, least)
+    def figure(self, path, caption, width=None, heading=None, shrink=True):
+        """An image (scaled to the text width, or `width` mm) kept on one page with its caption; shrink=False
+        moves it to the next page rather than shrink it to fit this one."""
+        width, height = self.figure_size(path, width, heading, shrink)
         if heading:
             self.heading(heading, 2, keep=height + 14)
         elif self.get_y() + height + 14 > self.h - self.b_margin:
@@ -117,7 +117,7 @@ class Report(FPDF):
         """Whether the image (shrunk a little if need be) and its caption fit on what is left of this page."""
         return self.get_y() + self.figure_size(path, width)[1] + 14 <= self.h - self.b_margin
 
-    def figure_size(self, path, width=None, heading=None, shrink=True, least=SHRINK_TO_FIT):
+    def figure_size(self, path, width=None, heading=None, shrink=True):
         """(width, height) in mm the image gets here: `width` or the text width, never taller than a page,
         and shrunk to fit the rest of this page when it misses by little."""
         width = min(width or self.epw, self.epw)
@@ -128,6 +128,6 @@ class Report(FPDF):
             width, height = width * room / height, room
         # What is left on this page for the image, after its heading (if any) and its caption.
         left = self.h - self.b_margin - self.get_y() - 14 - (14 if heading else 0)
-        if shrink and height > left >= least * height:  # nearly fits: a little smaller beats a half-empty page
+        if shrink and height > left >= SHRINK_TO_FIT * height:  # nearly fits: a little smaller beats a half-empty page
             width, height = width * left / height, left
         return width, height

@@ -91,8 +91,7 @@ def title_page(pdf, build, results, fitted, ablation, headline, headline_run):
     pdf.grid(summary_rows(results, fitted), size=7.5)
     pdf.bullets(summary_points(results, fitted, ablation))
     pdf.figure(headline, f"Task 2, {headline_run}: test digits (top), their reconstructions from the 256-number "
-               "thought vector (bottom), titled with the digit the classifier named from the same numbers.",
-               least=0.45)  # on page 1, smaller: moved on, it would leave page 2 three-quarters empty
+               "thought vector (bottom), titled with the digit the classifier named from the same numbers.")
 
 
 def summary_rows(results, fitted):
