@@ -29,10 +29,10 @@ from kit.scripts import load_kit_data, setting
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # from `apt-get install dataset-fashion-mnist`
-# The 100-label probes (contractive, winner_take_all, pretraining) score features alike:
 IMAGES_PER_EPOCH = 5_000  # a conv model's epoch (a twelfth of Fashion-MNIST's 60,000): full passes made the two
 # conv autoencoders and the conv VAE take 21 of the report's 30 minutes (build of 2026-11-27); see stream()
 CURVE_IMAGES = 2_000  # test images a conv model's per-epoch curve is measured on; its final numbers use all
+# The 100-label probes (contractive, winner_take_all, pretraining) score features alike:
 LABELS_PER_CLASS = 10  # labelled images per class: 100 in all
 C_GRID = (0.001, 0.01, 0.1, 1.0)  # logistic regression's inverse regularisation, chosen on validation
 CHOICE_DRAWS = 3  # draws of 100 labels that score each grid point on validation
@@ -88,6 +88,11 @@ def batches(x, size=64, shuffle=True):
     return data.batch(size).map(lambda b: (b, b)).prefetch(tf.data.AUTOTUNE)
 
 
+def epoch_images(x):
+    """Images in one of a conv model's epochs over x: IMAGES_PER_EPOCH, or all of x if fewer (--quick)."""
+    return min(IMAGES_PER_EPOCH, len(x))
+
+
 def stream(x, size, pairs=True):
     """Shuffled batches drawn from all of x without end (as (image, image) pairs, or images alone for a model that
     makes its own targets), and the steps that make one epoch of IMAGES_PER_EPOCH images (all of x if fewer):
@@ -96,7 +101,7 @@ def stream(x, size, pairs=True):
     data = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x)).repeat().batch(size)
     if pairs:
         data = data.map(lambda b: (b, b))
-    return data.prefetch(tf.data.AUTOTUNE), min(IMAGES_PER_EPOCH, len(x)) // size
+    return data.prefetch(tf.data.AUTOTUNE), epoch_images(x) // size
 
 
 def saved_model(name):

@@ -37,7 +37,6 @@ from keras import layers
 from experiments.common import (
     CURVE_IMAGES,
     FASHION_CLASSES,
-    IMAGES_PER_EPOCH,
     LABELS_PER_CLASS,
     MODELS,
     EveryEpoch,
@@ -45,6 +44,7 @@ from experiments.common import (
     batches,
     epoch_axis,
     epoch_grid,
+    epoch_images,
     fashion_mnist,
     high_frequency,
     labelled_draw,
@@ -245,11 +245,11 @@ def main():
         "setup": f"Set-up: encoder conv {FILTERS[0]} and {FILTERS[1]} filters (3x3, stride 2, ReLU) -> {EMBEDDING} "
                  "numbers; decoder mirrored with either upsampling; binary cross-entropy per pixel, Adam "
                  f"{LEARNING_RATE:g}, batches of {BATCH_SIZE}, {args.epochs} epochs of "
-                 f"{min(IMAGES_PER_EPOCH, len(x_train)):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
+                 f"{epoch_images(x_train):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
                  "one run per decoder.",
         "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
                      "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train),
-                     "images_per_epoch": min(IMAGES_PER_EPOCH, len(x_train))},
+                     "images_per_epoch": epoch_images(x_train)},
         "table": {"columns": ["decoder", "test BCE", "test MSE", "high-frequency energy (originals "
                               f"{truth:.4f})", "decoder parameters", "all parameters"],
                   "rows": [[k, f"{o['bce']:.4f}", f"{o['mse']:.4f}", f"{o['high_frequency']:.4f}",

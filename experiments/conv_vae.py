@@ -25,12 +25,12 @@ from keras import layers
 from experiments.common import (
     CURVE_IMAGES,
     FASHION_CLASSES,
-    IMAGES_PER_EPOCH,
     MODELS,
     EveryEpoch,
     arguments,
     epoch_axis,
     epoch_grid,
+    epoch_images,
     fashion_mnist,
     high_frequency,
     read_metrics,
@@ -200,11 +200,11 @@ def main():
                  "cross-entropy summed over the pixels plus KL to N(0, I), weight 1 (the ELBO); "
                  f"Adam {LEARNING_RATE:g}, "
                  f"batches of {BATCH_SIZE}, {args.epochs} epochs of "
-                 f"{min(IMAGES_PER_EPOCH, len(x_train)):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
+                 f"{epoch_images(x_train):,} images drawn from {len(x_train):,} Fashion-MNIST images, "
                  "one run.",
         "settings": {"epochs": args.epochs, "quick": args.quick, "embedding": EMBEDDING,
                      "learning_rate": LEARNING_RATE, "batch_size": BATCH_SIZE, "train_images": len(x_train),
-                     "images_per_epoch": min(IMAGES_PER_EPOCH, len(x_train))},
+                     "images_per_epoch": epoch_images(x_train)},
         "table": {"columns": ["test ELBO loss (nats/image)", "reconstruction (nats/image)", "KL (nats/image)",
                               "per-pixel reconstruction BCE"],
                   "rows": [[f"{result['loss']:.1f}", f"{result['reconstruction']:.1f}", f"{result['kl']:.1f}",
