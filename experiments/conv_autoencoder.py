@@ -202,7 +202,7 @@ def main():
                                   validation_data=batches(x_test[:CURVE_IMAGES], 256, shuffle=False),
                                   callbacks=callbacks, verbose=2).history
         rebuilt = autoencoder.predict(x_test, verbose=0)
-        test_bce = float(autoencoder.evaluate(batches(x_test, 256, shuffle=False), verbose=0)[0])  # all test images
+        test_bce = float(np.mean(keras.losses.binary_crossentropy(x_test, rebuilt)))  # the loss, on every test image
         outcome[kind] = {"history": history, "frames": frames.frames,
                          "bce": test_bce, "mse": float(np.mean((rebuilt - x_test) ** 2)),
                          "high_frequency": high_frequency(rebuilt), "decoder_parameters": decoder.count_params(),
