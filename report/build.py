@@ -25,7 +25,14 @@ import matplotlib.pyplot as plt
 from kit.jsonfile import write_json
 from kit.results import markdown_table, summarise
 from kit.scripts import REPO, settings_of
-from report.collect import TASKS, collect_baselines, collect_experiments, collect_task_runs, describe_build
+from report.collect import (
+    TASKS,
+    collect_baselines,
+    collect_experiments,
+    collect_task_runs,
+    describe_build,
+    experiment_seconds,
+)
 from report.sections import write_pdf
 
 
@@ -55,8 +62,8 @@ def main():
 def experiment_minutes(experiments):
     """{experiment: minutes of its run, ..., "all": their sum}, for those timed (a layout from a work folder
     that kept no timings has none): the 30-minute budget is read from here."""
-    minutes = {name: round(e["seconds"] / 60, 2) for name, e in experiments.items() if e.get("seconds")}
-    return {**minutes, "all": round(sum(e["seconds"] for e in experiments.values() if e.get("seconds")) / 60, 2)}
+    seconds = experiment_seconds(experiments)
+    return {**{name: round(s / 60, 2) for name, s in seconds.items()}, "all": round(sum(seconds.values()) / 60, 2)}
 
 
 def arguments():

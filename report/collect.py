@@ -83,6 +83,11 @@ def collect_experiments(args):
             for name, path in found.items() if os.path.exists(path)}
 
 
+def experiment_seconds(experiments):
+    """{name: seconds of its run} for the experiments that were timed (a work folder may have kept no timings)."""
+    return {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
+
+
 def run_experiment(name, folder, quick):
     """Run experiments/<name>.py with `folder` as its working folder; its wall time in seconds. Stops the
     build if it fails."""

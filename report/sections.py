@@ -13,9 +13,9 @@ from kit.jsonfile import read_json
 from kit.scripts import setting, settings_of
 from kit.stats import mean_sd, pct, plural, spread
 from report import readings
+from report.collect import TASKS, experiment_seconds
 from report.layout import Report
 
-TASKS = ("task1", "task2")
 ASSIGNMENT_BAR = 0.97  # the assignment calls 97% pixel accuracy good
 
 
@@ -34,7 +34,7 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     sweep = read_json(SIZES) if os.path.exists(SIZES) else None
     sizes_section(pdf, sweep)
     bonus = [name for name in experiments if name != "task1_ablation"]  # the ablation is part of task 1's
-    seconds = {name: e["seconds"] for name, e in experiments.items() if e.get("seconds")}
+    seconds = experiment_seconds(experiments)
     experiments_section(pdf, {k: experiments[k] for k in bonus}, seconds, build["quick"])
     pretraining = experiments.get("pretraining", {}).get("gains")
     limitations_section(pdf, results["task2"]["digit_accuracy"], seconds, pretraining, sweep)
