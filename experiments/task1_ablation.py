@@ -1,11 +1,11 @@
 """What each ingredient of task1.py's recipe buys: the same autoencoder trained with one changed.
 
-    python experiments/task1_ablation.py            # task1.py's settings, a third of its epochs, 3 runs each
+    python experiments/task1_ablation.py            # task1.py's settings, a quarter of its epochs, 3 runs each
     python experiments/task1_ablation.py --quick    # 2 epochs on 600 images (tests)
 
 The model is task1.py's: 784 -> 256 tanh -> 784 sigmoid through the encoder's own matrix
 transposed (its TiedTranspose layer, compiled from task1.py's source), binary cross-entropy, Adam
-with a cosine-decayed step, task1.py's batch size, step and L2 (read from its settings), for a third of
+with a cosine-decayed step, task1.py's batch size, step and L2 (read from its settings), for a quarter of
 its epochs (EPOCHS below).
 The variants: the full recipe; an untied decoder (its own 256x784 matrix, twice the weights);
 tied without the per-unit and per-pixel gains; without the random shifts; without L2 on the
@@ -34,10 +34,11 @@ BATCH_SIZE = setting("task1.py", "BATCH_SIZE")
 LEARNING_RATE = setting("task1.py", "LEARNING_RATE")
 L2_ENCODER = setting("task1.py", "L2_ENCODER")
 MAX_SHIFT = setting("task1.py", "MAX_SHIFT")
-# A third of task1.py's training (its 60 epochs of 57 steps): 7 variants x 3 runs at full length took about
-# 11 minutes, a third of the report's 30-minute budget for all experiments. The report sets the full recipe at
+# A quarter of task1.py's training (its 60 epochs of 57 steps): 7 variants x 3 runs at full length took about
+# 11 minutes, a third of the report's 30-minute budget for all experiments; a third of the epochs still took 5.0
+# minutes in the release build of 2026-12-01 (the experiments missed 30). The report sets the full recipe at
 # this length beside task1.py's own runs, so the cost of the cut is measured, and every variant pays it alike.
-EPOCHS = setting("task1.py", "EPOCHS") // 3
+EPOCHS = setting("task1.py", "EPOCHS") // 4
 STEPS_PER_EPOCH = setting("task1.py", "STEPS") // setting("task1.py", "EPOCHS")  # task1.py's, on any file
 
 
