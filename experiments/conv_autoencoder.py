@@ -1,6 +1,6 @@
 """A convolutional autoencoder on Fashion-MNIST, with two decoders compared.
 
-    python experiments/conv_autoencoder.py            # 10 epochs of 5,000 of the 60,000 images per decoder
+    python experiments/conv_autoencoder.py            # 10 epochs of 4,000 of the 60,000 images per decoder
     python experiments/conv_autoencoder.py --quick    # 2,000 images, 2 epochs (tests)
 
 Encoder: two stride-2 convolutions halve the maps twice (28 -> 14 -> 7), flatten, a dense

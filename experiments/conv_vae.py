@@ -1,6 +1,6 @@
 """A convolutional variational autoencoder on Fashion-MNIST.
 
-    python experiments/conv_vae.py            # 10 epochs of 5,000 of the 60,000 images
+    python experiments/conv_vae.py            # 10 epochs of 4,000 of the 60,000 images
     python experiments/conv_vae.py --quick    # 2,000 images, 2 epochs (tests)
 
 The conv autoencoder's shape (two stride-2 convolutions to 7x7x32, flatten; decoder dense to
