@@ -1,6 +1,6 @@
 """Build assignment2.pdf from real runs: the report of both tasks and the bonus experiments.
 
-    python report/build.py --runs 5                 # the committed report (about 30 minutes)
+    python report/build.py --runs 5                 # the committed report (40 minutes on 2 cores)
     python report/build.py --runs 1 --quick --out /tmp/smoke.pdf   # a smoke build
     python report/build.py --from-work               # lay out the runs already in build/report again
 
