@@ -94,6 +94,12 @@ def epoch_images(x):
     return min(IMAGES_PER_EPOCH, len(x))
 
 
+def in_blocks(function, x, size=1000):
+    """function(x) as one NumPy array, computed eagerly in blocks of `size` images: memory stays bounded on a large
+    file, and a model called this way is not compiled as predict() and evaluate() compile each new model."""
+    return np.concatenate([np.asarray(function(x[i:i + size])) for i in range(0, len(x), size)])
+
+
 def stream(x, size, pairs=True):
     """Shuffled batches drawn from all of x without end (as (image, image) pairs, or images alone for a model that
     makes its own targets), and the steps that make one epoch of IMAGES_PER_EPOCH images (all of x if fewer):

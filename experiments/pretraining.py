@@ -45,6 +45,7 @@ from experiments.common import (
     arguments,
     batches,
     fashion_mnist,
+    in_blocks,
     kit_bitmaps,
     labelled_draw,
     logistic_on,
@@ -191,10 +192,9 @@ def fit_on_validation(model, data, x_val, y_val, rate, passes, patience):
 
 
 def accuracy(model, x, y):
-    """The classifier's accuracy on (x, y), from eager calls in blocks of 2,000 images: evaluate() builds and traces
-    a test function for every new network, 22 times a draw."""
-    guesses = np.concatenate([np.argmax(keras.ops.convert_to_numpy(model(x[i:i + 2000], training=False)), axis=1)
-                              for i in range(0, len(x), 2000)])
+    """The classifier's accuracy on (x, y), from eager calls: evaluate() builds and traces a test function for every
+    new network, 22 times a draw."""
+    guesses = np.argmax(in_blocks(lambda block: model(block, training=False), x), axis=1)
     return float(np.mean(guesses == y))
 
 
@@ -212,7 +212,7 @@ def feature_maps(pretrained):
 
     def pooled(model):
         pool = keras.Sequential([layers.MaxPooling2D(POOL), layers.Flatten()])
-        return lambda x: np.concatenate([pool(model(x[i:i + 1000])).numpy() for i in range(0, len(x), 1000)])
+        return lambda x: in_blocks(lambda block: pool(model(block)), x)
 
     maps = {"raw pixels": lambda x: x.reshape(len(x), -1),
             "conv AE 10-number code": lambda x: pretrained["conv AE"].predict(x, verbose=0, batch_size=1000)}

@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from experiments.common import arguments, epoch_axis, kit_bitmaps, save, write_metrics
+from experiments.common import arguments, epoch_axis, in_blocks, kit_bitmaps, save, write_metrics
 from kit.scripts import definitions_from, setting
 from kit.stats import compare, judged, mean_sd, pixel_accuracy, plural
 
@@ -139,16 +139,16 @@ def train(variant, x_train, x_val, x_test, epochs):
                         validation_batch_size=len(x_val), verbose=0)
     seconds = time.time() - start
     weights = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-    shifted = np.concatenate([np.asarray(moved(x_train[i:i + 1000])) for i in range(0, len(x_train), 1000)])
+    shifted = in_blocks(moved, x_train)
     return Outcome(history.history, pixel_accuracy(outputs(model, x_train), x_train),
                    pixel_accuracy(outputs(model, x_test), x_test), seconds, weights,
                    loss_parts(model, history.history, x_train, shifted, x_val))
 
 
 def outputs(model, x):
-    """The model's output for all of x in one eager call. Not predict(): the model is compiled with XLA, and predict()
+    """The model's output for x, from eager calls. Not predict(): the model is compiled with XLA, and predict()
     compiles anew for each new model and batch shape (4.6 s of a variant's 18, profiled on 2026-12-01)."""
-    return keras.ops.convert_to_numpy(model(x, training=False))
+    return in_blocks(lambda block: model(block, training=False), x)
 
 
 def loss_parts(model, history, x_train, shifted, x_val):
