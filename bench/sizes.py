@@ -6,9 +6,10 @@
     python bench/sizes.py --set STEPS=2000 L2_ENCODER=2e-5 --sizes 1000x28   # tuning: validation only
 
 A set-up is a balanced subset of dataset.txt and test.txt (kit/subsets.py), at 28x28 or another
-side. On each: task1's pixel accuracy against PCA-256 fitted on the same training file, task2's
-digit accuracy against an RBF SVC on the same files, each gap with its 95 % interval over the runs
-(the baselines have no spread); and the course's older limits (under 3 minutes, at most 1.1M / 1.5M
+side, with dataset.txt in the kit's mixed order, sorted by digit or in blocks of one digit each.
+On each: task1's pixel accuracy against PCA-256 fitted on the same training file, task2's digit
+accuracy against an RBF SVC on the same files, each gap with its 95 % interval over the runs (the
+baselines have no spread); and the course's older limits (under 3 minutes, at most 1.1M / 1.5M
 parameters). Validation numbers (the last epoch's, from the scripts' metrics JSON) are kept beside
 the test numbers: settings are chosen on those. Prints a Markdown table; writes build/sizes.json.
 
@@ -27,11 +28,13 @@ from dataclasses import asdict, dataclass
 from kit import baselines
 from kit.jsonfile import read_json, write_json
 from kit.results import git_commit, machine, run_tasks
-from kit.scripts import REPO, loader_from, setting
+from kit.scripts import REPO, loader_from, validation_split
 from kit.stats import compare, mean_sd, plural
 from kit.subsets import DataSize, write_files
 
-SIZES = (DataSize(1000, 200), DataSize(2000, 1000), DataSize(4000, 1000), DataSize(1000, 200, side=20))
+SIZES = (DataSize(1000, 200), DataSize(2000, 1000), DataSize(4000, 1000), DataSize(1000, 200, side=20),
+         DataSize(1000, 200, order="sorted"), DataSize(2000, 1000, order="sorted"),
+         DataSize(4000, 1000, order="sorted"), DataSize(1000, 200, order="blocks"))
 OLD_LIMITS = {"task1": (180, 1_100_000), "task2": (180, 1_500_000)}  # seconds, parameters: the course's 2018-19 rules
 
 
@@ -127,8 +130,7 @@ def fit_baselines(data, validation=False):
     load = loader_from()
     x, y = load(os.path.join(data, "dataset.txt"))
     if validation:
-        n_val = int(len(x) * setting("task1.py", "VALIDATION_SHARE"))
-        x, y, x_test, y_test = x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:]
+        x, y, x_test, y_test = validation_split(x, y)
     else:
         x_test, y_test = load(os.path.join(data, "test.txt"), pixels=x.shape[1])
     return {"pca256": baselines.pca(x, y, x_test, y_test)["pixel_accuracy"],
@@ -152,7 +154,7 @@ def run_size(size, task, data, args):
 # ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
-COLUMNS = ["data (train / test, side)", "script", "pixels %", "digits %", "baseline", "gap to baseline",
+COLUMNS = ["data (train / test, side)", "order", "script", "pixels %", "digits %", "baseline", "gap to baseline",
            "verdict", "slowest", "parameters", "older limits"]
 
 
@@ -169,7 +171,7 @@ def table_rows(sizes, found, fitted):
             gap = compare(ours, base)
             seconds, most = OLD_LIMITS[r.task]
             within = max(r.durations) < seconds and r.parameters <= most
-            rows.append([f"{size.train:,} / {size.test:,}, {size.side}x{size.side}", r.task,
+            rows.append([f"{size.train:,} / {size.test:,}, {size.side}x{size.side}", size.order, r.task,
                          mean_sd(r.pixels, digits=3), mean_sd(r.digits) if r.task == "task2" else "-",
                          f"{name} {base:.2%}", gap.text(), gap.verdict, f"{max(r.durations):.0f} s",
                          f"{r.parameters:,}", "kept" if within else "MISSED"])

@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from kit.experiments import saved_by
 from kit.jsonfile import read_json, write_json
-from kit.scripts import load_kit_data, setting
+from kit.scripts import load_kit_data, validation_split
 
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
@@ -143,11 +143,9 @@ def arguments(doc, epochs, runs=1, **extra):
 def kit_bitmaps(quick=False):
     """The kit's MNIST bitmaps: x_train, y_train, x_val, y_val (split off dataset.txt), x_test, y_test."""
     x, y, x_test, y_test = load_kit_data()  # through task1.py's own loader, not a second copy
-    n_val = int(len(x) * setting("task1.py", "VALIDATION_SHARE"))  # split as task1.py splits it
     if quick:
         x, y, x_test, y_test = x[:600], y[:600], x_test[:200], y_test[:200]
-        n_val = 60
-    return x[:-n_val], y[:-n_val], x[-n_val:], y[-n_val:], x_test, y_test
+    return *validation_split(x, y), x_test, y_test  # split as task1.py splits it
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from kit.scripts import load_kit_data, setting
+from kit.scripts import load_kit_data, setting, validation_split
 
 
 def fit_all(digits_only_runs=1, quick=False):
@@ -69,8 +69,7 @@ def digits_only(x, y, x_test, y_test, quick=False):
 
     epochs = 2 if quick else task2("EPOCHS")
     steps_per_epoch = task2("STEPS") // task2("EPOCHS")  # task2.py's budget of steps, whatever the file's size
-    n_val = int(len(x) * task2("VALIDATION_SHARE"))
-    x_train, y_train = x[:-n_val], y[:-n_val]
+    x_train, y_train, _, _ = validation_split(x, y, "task2.py")
     pixels, side = x.shape[1], int(round(x.shape[1] ** 0.5))
 
     start = time.time()

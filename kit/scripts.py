@@ -72,6 +72,13 @@ def loader_from(script="task1.py"):
     return definitions_from(script, ("fail", "load_bitmaps"), {"np": np, "sys": sys})["load_bitmaps"]
 
 
+def validation_split(x, y, script="task1.py"):
+    """(x_train, y_train, x_val, y_val) split as the script splits dataset.txt, with its own `validation_picks`."""
+    picks = definitions_from(script, ("validation_picks",), {"np": np})["validation_picks"]
+    picked = picks(y, setting(script, "VALIDATION_SHARE"))
+    return x[~picked], y[~picked], x[picked], y[picked]
+
+
 def load_kit_data():
     """(x_train, y_train, x_test, y_test) from the kit's files: all of dataset.txt, then test.txt."""
     load = loader_from()

@@ -2,9 +2,9 @@
 
 The course's own files had 1,000 training images; the kit's dataset.txt has 4,000. The scripts must
 be the best program on whatever file they are given, so bench/sizes.py runs them on files made here.
-Nothing is random: a subset takes the first images of each digit in file order (the files are
-ordered by a hash of their lines, so that order is already mixed), and the same call always makes
-the same files.
+A course's file may also come sorted by digit or in blocks of digits (ORDERS). Nothing is random: a
+subset takes the first images of each digit in file order (the kit's files are ordered by a hash of
+their lines, so that order is already mixed), and the same call always makes the same files.
 """
 
 import os
@@ -20,10 +20,17 @@ class DataSize:
     train: int  # images in dataset.txt, an equal share per digit
     test: int  # images in test.txt, an equal share per digit
     side: int = 28  # image side in pixels; another side crops or pads the kit's 28x28 bitmaps
+    order: str = "mixed"  # dataset.txt's order, one of ORDERS
 
     @property
     def name(self):
-        return f"{self.train}x{self.side}"
+        return f"{self.train}x{self.side}" + ("" if self.order == "mixed" else f"-{self.order}")
+
+
+# How a course's dataset.txt may be ordered: mixed (the kit's own order), sorted by digit (all the 0s, then
+# all the 1s ...), or in blocks (each digit's images cut into BLOCKS runs, dealt out 0-9, 0-9, ...).
+ORDERS = ("mixed", "sorted", "blocks")
+BLOCKS = 5  # runs per digit in the blocks order: a file of 1,000 holds runs of 20 images of one digit
 
 
 def kit_lines(name):
@@ -47,6 +54,20 @@ def balanced(lines, count):
     return kept
 
 
+def ordered(lines, order):
+    """The lines in one of ORDERS; the images of one digit keep their file order in each."""
+    if order == "mixed":
+        return list(lines)
+    by_digit = {digit: [line for line in lines if line.split("\t", 1)[0] == digit] for digit in "0123456789"}
+    if order == "sorted":
+        return [line for digit in "0123456789" for line in by_digit[digit]]
+    if order == "blocks":
+        runs = {digit: [mine[len(mine) * b // BLOCKS:len(mine) * (b + 1) // BLOCKS] for b in range(BLOCKS)]
+                for digit, mine in by_digit.items()}
+        return [line for b in range(BLOCKS) for digit in "0123456789" for line in runs[digit][b]]
+    raise ValueError(f"unknown order {order!r}: one of {', '.join(ORDERS)}")
+
+
 def resized(line, side, old_side=28):
     """The line's bitmap cut to its central side x side pixels, or padded with 0s around to that side."""
     digit, bits = line.split("\t", 1)
@@ -61,10 +82,11 @@ def resized(line, side, old_side=28):
 
 
 def write_files(size, folder):
-    """Write dataset.txt and test.txt for `size` into `folder`; return the folder."""
+    """Write dataset.txt (in the size's order) and test.txt for `size` into `folder`; return the folder."""
     os.makedirs(folder, exist_ok=True)
     for name, count in (("dataset.txt", size.train), ("test.txt", size.test)):
         lines = [resized(line, size.side) for line in balanced(kit_lines(name), count)]
+        lines = ordered(lines, size.order) if name == "dataset.txt" else lines
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     return folder

@@ -217,6 +217,11 @@ def sweep_rows(table):
     return [dict(zip(table["columns"], row)) for row in table["rows"]]
 
 
+def data_of(row):
+    """A sweep row's data set-up in words: sizes and side, and the file's order where the sweep has one."""
+    return row["data (train / test, side)"] + (f", {row['order']}" if "order" in row else "")
+
+
 def sizes(table):
     """The sweep over data sizes in a sentence: at how many set-ups each script is ahead of, level with or behind
     its baseline. table: bench/sizes.py's {"columns", "rows"}."""
@@ -226,7 +231,7 @@ def sizes(table):
         if not mine:
             continue
         counts = {v: sum(r["verdict"] == v for r in mine) for v in ("ahead", "level", "behind", "one run")}
-        behind = [r["data (train / test, side)"] for r in mine if r["verdict"] == "behind"]
+        behind = [data_of(r) for r in mine if r["verdict"] == "behind"]
         parts.append(f"{task} against {'PCA-256' if task == 'task1' else 'the RBF SVC'}: ahead at "
                      f"{counts['ahead']} of {len(mine)} set-ups, level at {counts['level']}, behind at "
                      f"{counts['behind']}" + (f" ({'; '.join(behind)})" if behind else "")
@@ -254,7 +259,7 @@ def limitations(digits, experiment_seconds, pretraining, sweep=None):
         missed.append(f"The bonus experiments' time: budget {EXPERIMENT_BUDGET} minutes, not measured in this build.")
     for row in sweep_rows(sweep["table"]) if sweep else []:
         gap = row["gap to baseline"]
-        line = (f"{row['script']} on {row['data (train / test, side)']}: aim at or above {row['baseline']} (mean "
+        line = (f"{row['script']} on {data_of(row)}: aim at or above {row['baseline']} (mean "
                 f"of the runs), measured {gap}, {row['verdict']}.")
         (met if gap.startswith("+") else missed).append(line)
     for data, gain in (pretraining or {}).items():

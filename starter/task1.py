@@ -44,7 +44,7 @@ DATASET_FILE = "dataset.txt"  # training images; the validation images are split
 TEST_FILE = "test.txt"  # read by the evaluation block only, after training
 FIGURES = "figures"  # every chart and the metrics JSON are saved here
 TASK = "task1"  # prefix of the saved files
-VALIDATION_SHARE = 0.1  # the last 10% of dataset.txt watches over-fitting; test.txt never does
+VALIDATION_SHARE = 0.1  # every 10th image of each digit watches over-fitting; test.txt never does
 THOUGHT_VECTOR = 256  # fixed by the assignment: 256 units with tanh
 
 # TODO 1: your hyperparameters, UPPER_CASE, one per line, each with its unit or reason.
@@ -103,15 +103,30 @@ def load_bitmaps(path, pixels=None):
     return (x - ord("0")).astype(np.float32), np.array(digits)
 
 
+def validation_picks(digits, share):
+    """Which images validation keeps: every (1/share)-th image of each digit, in file order."""
+    every = round(1 / share)
+    picked = np.zeros(len(digits), dtype=bool)
+    for digit in np.unique(digits):
+        picked[np.flatnonzero(digits == digit)[every - 1 :: every]] = True
+    return picked
+
+
 x_all, y_all = load_bitmaps(DATASET_FILE)
 PIXELS = x_all.shape[1]
 SIDE = int(round(PIXELS**0.5))  # inferred from the file, so another square size drops in
-n_val = int(len(x_all) * VALIDATION_SHARE)
-if not 0 < n_val < len(x_all):
-    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} for validation "
-         "and train on the rest")
-x_train, y_train = x_all[:-n_val], y_all[:-n_val]
-x_val, y_val = x_all[-n_val:], y_all[-n_val:]
+# The same share of every digit validates, picked through the whole file, not the file's last 10%:
+# a course's file may be sorted by digit, and its last 10% would be all 9s, never trained on.
+# A fixed pick, not a random draw: the assignment forbids seeds, and one file always splits alike.
+picked = validation_picks(y_all, VALIDATION_SHARE)
+if not picked.any():
+    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} of a digit for "
+         "validation and train on the rest")
+unsplit = sorted(set(y_all.tolist()) - set(y_all[picked].tolist()))  # digits with fewer images than 1/share
+if unsplit:
+    print(f"{DATASET_FILE}: too few images of digit {', '.join(map(str, unsplit))} to split: all of them train")
+x_train, y_train = x_all[~picked], y_all[~picked]
+x_val, y_val = x_all[picked], y_all[picked]
 print(f"training images: {x_train.shape}, validation images: {x_val.shape}, {SIDE}x{SIDE} pixels")
 
 # ---------------------------------------------------------------------------------------------

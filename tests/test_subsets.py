@@ -6,8 +6,9 @@ import os
 import pytest
 
 from bench import sizes
-from kit.scripts import REPO, loader_from, setting
-from kit.subsets import DataSize, balanced, kit_lines, resized, write_files
+from helpers import run_script
+from kit.scripts import REPO, loader_from, setting, source_of, validation_split
+from kit.subsets import ORDERS, DataSize, balanced, kit_lines, ordered, resized, write_files
 
 
 def test_a_subset_takes_an_equal_share_of_each_digit_in_file_order():
@@ -37,6 +38,56 @@ def test_written_files_load_with_the_scripts_loader(tmp_path):
     assert x.shape == (1000, 400) and x_test.shape == (200, 400) and sorted(set(y)) == list(range(10))
 
 
+def test_each_order_keeps_the_lines_and_each_digits_own_order():
+    lines = balanced(kit_lines("dataset.txt"), 1000)
+    for order in ORDERS:
+        moved = ordered(lines, order)
+        assert sorted(moved) == sorted(lines)
+        for digit in "0123456789":
+            assert [x for x in moved if x[0] == digit] == [x for x in lines if x[0] == digit]
+    digits = "".join(line[0] for line in ordered(lines, "sorted"))
+    assert digits == "".join(d * 100 for d in "0123456789")
+    runs = "".join(line[0] for line in ordered(lines, "blocks"))
+    assert runs == "".join(d * 20 for d in "0123456789") * 5
+    with pytest.raises(ValueError, match="unknown order"):
+        ordered(lines, "shuffled")
+
+
+@pytest.mark.parametrize("script", ["starter/task1.py", "starter/task2.py", "task1.py", "task2.py"])
+@pytest.mark.parametrize("order", ["sorted", "blocks"])
+def test_the_provided_split_keeps_every_digit_on_both_sides_whatever_the_order(script, order, tmp_path):
+    folder = write_files(DataSize(1000, 200, order=order), str(tmp_path))
+    x, y = loader_from()(os.path.join(folder, "dataset.txt"))
+    x_train, y_train, x_val, y_val = validation_split(x, y, script)
+    assert len(x_train) + len(x_val) == len(x)
+    assert collections.Counter(y_val.tolist()) == {d: 10 for d in range(10)}  # the same share of each digit
+    assert collections.Counter(y_train.tolist()) == {d: 90 for d in range(10)}
+
+
+def data_section(script, folder):
+    """The script's settings and data sections alone (up to its Model banner), written into `folder`."""
+    text = source_of(script)
+    head = text[:text.index("# Model\n")]
+    head = head[:head.index("# TODO 1")] + head[head.index("\n", head.index('sys.exit("starter/')) + 1:]
+    path = os.path.join(folder, "data_section.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head)
+    return path
+
+
+@pytest.mark.parametrize("script", ["starter/task1.py", "starter/task2.py"])
+def test_a_digit_too_rare_to_split_trains_whole_and_the_script_says_so_in_one_line(script, tmp_path):
+    lines = balanced(kit_lines("dataset.txt"), 1000)
+    rare = [x for x in lines if x[0] != "3"] + [x for x in lines if x[0] == "3"][:5]  # five 3s: fewer than 10
+    with open(tmp_path / "dataset.txt", "w", encoding="utf-8") as f:
+        f.write("\n".join(rare) + "\n")
+    done = run_script(data_section(script, str(tmp_path)), tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = [line for line in done.stdout.splitlines() if "too few images" in line]
+    assert said == ["dataset.txt: too few images of digit 3 to split: all of them train"]
+    assert "training images: (815, 784), validation images: (90, 784)" in done.stdout
+
+
 def test_tuning_copies_change_the_settings_and_measure_validation_only(tmp_path):
     folder = sizes.tuning_copies(REPO, ["STEPS=100", "DIGIT_LOSS_WEIGHT=0.1"], str(tmp_path))
     for task in ("task1", "task2"):
@@ -56,11 +107,14 @@ DIGIT_MARGIN = 0.015  # task2 may name 1.5 points fewer digits than the SVC (its
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("task", ["task1", "task2"])
-def test_on_a_small_file_of_another_size_each_script_keeps_up_with_its_baseline(task, tmp_path):
+@pytest.mark.parametrize(("task", "size"), [("task1", DataSize(1000, 200, side=20)),
+                                            ("task2", DataSize(1000, 200, side=20)),
+                                            ("task2", DataSize(1000, 200, order="sorted"))],
+                         ids=lambda value: getattr(value, "name", value))
+def test_on_a_small_file_of_another_size_or_order_each_script_keeps_up_with_its_baseline(task, size, tmp_path):
     from kit.runs import run_task
 
-    folder = write_files(DataSize(1000, 200, side=20), str(tmp_path / "data"))
+    folder = write_files(size, str(tmp_path / "data"))
     run = run_task(f"{task}.py", str(tmp_path / "run"), data=folder)
     fitted = sizes.fit_baselines(folder)
     assert run["parameters"] <= sizes.OLD_LIMITS[task][1]
