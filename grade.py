@@ -1,6 +1,7 @@
 """Mark a class: run every student's task1.py/task2.py isolated, check the assignment's rules, measure, mark, rank.
 
     python grade.py SUBMISSIONS [--out DIR] [--scheme NAME|FILE] [--runs N] [--jobs N] [--timeout S] [--memory GIB]
+    python grade.py SUBMISSIONS --check               # a dry run: what would be graded, the data, the scheme
     python grade.py SUBMISSIONS --only STUDENT        # one student: a batch system's array task
     python grade.py --collect OUT1 OUT2 ... --out OUT  # merge folders graded on several machines
     python grade.py --marks-from marks.csv --out OUT   # the lecturer's marks back in: totals, gradebooks, feedback
@@ -11,49 +12,69 @@ as its zip or unpacked, a folder with a folder per student, or one student's fol
 Each script runs --runs times, each in a fresh folder holding only it, dataset.txt and test.txt, under
 bubblewrap (no network, nothing else of this machine readable or writable), with a time and memory limit;
 the grader measures its accuracy and size itself and never trusts what it prints. The marking scheme
-(grader/schemes/) turns the checks and numbers into marks. Writes, in --out: grades.csv, summary.md,
-index.html, <student>/<task>.json, .log and .diff.html as each run ends; at the end marks.csv,
+(grader/schemes/) turns the checks and numbers into marks. The class's state lives in --out/gradebook.sqlite
+(every record, the manual marks, the settings used); every other file in --out is written from it: grades.csv,
+summary.md, index.html, <student>/<task>.json, .log and .diff.html as each run ends; at the end marks.csv,
 gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip. A second call
-grades only what is new or changed (a file's SHA-256), or everything with --force.
+grades only what is new or changed (a file's SHA-256), or everything with --force, and keeps every manual mark;
+without --scheme, --data or --runs it uses the recorded ones. Nothing is ever written into SUBMISSIONS.
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import tempfile
 
-from grader import gradescope, marks, outputs, reference, rules, sandbox, similarity, slurm
+from grader import check, gradescope, marks, outputs, reference, rules, sandbox, slurm
 from grader.batch import Marking, grade_all, plan
+from grader.finish import complete, finish_class
+from grader.gradebook import FILE, Gradebook, Settings, exists
 from grader.intake import find_class
 from grader.records import TASKS, Limits
 from grader.stop import stop
 from kit.jsonfile import write_json
 
 KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_SCHEME = "assignment"
 
 
 def main():
     args = parse_args()
-    scheme = marks.load(args.scheme)
-    manual = marks.read_manual(args.marks_from, scheme) if args.marks_from else None
-    if args.collect or args.marks_from:
-        records = outputs.collect(args.collect or [], args.out, scheme)
-        similarity.write(args.out, args.starter)
-        outputs.write_class(args.out, records, scheme)
-        outputs.write_marking(args.out, records, scheme, manual)
-        print(f"{len(records)} rows from {len(args.collect or [args.out])} folder(s) in "
-              f"{os.path.join(args.out, 'grades.csv')}; marks in marks.csv")
+    recorded = recorded_settings(args.out)
+    if args.collect and recorded is None:  # a new folder takes the settings its parts were graded with
+        recorded = next(filter(None, map(recorded_settings, args.collect)), None)
+    scheme = chosen_scheme(args.scheme, recorded)
+    if args.check:
+        with tempfile.TemporaryDirectory() as unpacked:
+            found = find_class(args.submissions, unpacked)
+            print("\n".join(check.report(found, data_folder(args, recorded), scheme)))
         return
-    limits = Limits(args.timeout or scheme.limits.timeout_s, args.memory or scheme.limits.memory_gib,
-                    sandboxed(args.require_sandbox), args.runs or scheme.limits.runs)
+    if args.marks_from:
+        enter_marks(args, scheme, recorded)
+        return
+    if args.collect:
+        outputs.collect(args.collect, args.out)
+        if recorded:
+            with Gradebook(args.out) as book:
+                book.record_settings(recorded)
+        records, _ = finish_class(args.out, args.starter, scheme, args.canvas_column or canvas_column(recorded))
+        print(f"{len(records)} rows from {len(args.collect)} folder(s) in {os.path.join(args.out, 'grades.csv')}; "
+              "marks in marks.csv")
+        return
+    settings = chosen_settings(args, scheme, recorded)
+    print(settings_line(settings, recorded, args), flush=True)
+    limits = Limits(settings.timeout_s, settings.memory_gib, sandboxed(args.require_sandbox), settings.runs)
     with tempfile.TemporaryDirectory() as unpacked:
         found = find_class(args.submissions, unpacked)
         print(found.summary(), flush=True)
         unknown = set(args.only or ()) - set(found.students)
         if unknown:
             stop(f"--only {', '.join(sorted(unknown))}: not among the submissions")
+        with Gradebook(args.out) as book:
+            book.record_settings(settings)
         if args.slurm:
-            slurm.grade_class(args, found, scheme)
+            slurm.grade_class(args, found, scheme, settings)
             return
         todo, changed = plan(found, args.out, args.only, args.force)
         if changed:
@@ -61,25 +82,110 @@ def main():
         try:
             reference_s = None
             if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
-                reference_s = reference.timed(args.out, args.reference, args.data, args.starter, limits)
-            grade_all(todo, Marking(args.data, args.starter, args.out, limits, args.jobs, reference_s))
+                print("timing the speed reference on this machine (one run of the kit's task1.py)", flush=True)
+                reference_s = reference.timed(args.out, args.reference, settings.data, args.starter, limits)
+            grade_all(todo, Marking(settings.data, args.starter, args.out, limits, args.jobs, reference_s))
         except KeyboardInterrupt:
             sandbox.stop_all()
             done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0
             print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
                   "Run the same command again to grade the rest.", file=sys.stderr)
             sys.exit(130)
-    flagged = similarity.write(args.out, args.starter)
-    records = outputs.load_records([args.out])
-    outputs.write_class(args.out, records, scheme)
-    outputs.write_marking(args.out, records, scheme)
-    if flagged:
-        print(f"{len(flagged)} pair(s) of submissions look copied: see similarity.csv and index.html")
+    records, _ = finish_class(args.out, args.starter, scheme, settings.canvas_column)
     if args.gradescope is not None:
         write_json(args.gradescope or os.path.join(args.out, "results.json"),
                    gradescope.results([r for r in records if r.student in found.students], scheme))
     valid = sum(r.valid for r in records)
     print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
+
+
+# ---- settings: given, or as recorded in the gradebook ----------------------------------------------------------
+def recorded_settings(out):
+    """The settings --out's gradebook recorded, or None for a folder not graded yet."""
+    if not exists(out):
+        return None
+    with Gradebook(out) as book:
+        return book.settings()
+
+
+def chosen_scheme(given, recorded):
+    """--scheme where given (saying so where it differs from the recorded one), else the recorded scheme as it
+    was used, else the default."""
+    if given:
+        scheme = marks.load(given)
+        if recorded and scheme.text != recorded.scheme_text:
+            print(f"re-marking under '{scheme.name}' ({scheme.path}) (was '{recorded.scheme_name}', "
+                  f"{recorded.scheme_file})", flush=True)
+        return scheme
+    if recorded:
+        return marks.parse(recorded.scheme_text, recorded.scheme_file)  # as used then, whatever the file holds now
+    return marks.load(DEFAULT_SCHEME)
+
+
+def data_folder(args, recorded):
+    """--data, else the recorded data folder, else the kit's; stops where it lacks dataset.txt or test.txt."""
+    data = args.data or (recorded.data if recorded else KIT_ROOT)
+    for name in ("dataset.txt", "test.txt"):
+        if not os.path.isfile(os.path.join(data, name)):
+            stop(f"--data {data}: no {name} there")
+    return data
+
+
+def data_hash(data):
+    digest = hashlib.sha256()
+    for name in ("dataset.txt", "test.txt"):
+        with open(os.path.join(data, name), "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
+
+
+def chosen_settings(args, scheme, recorded):
+    """What this call grades with: each flag given, else what the gradebook recorded (unless the scheme changed,
+    whose limits then count), else the scheme's. Stops where the data differ from those the rows were graded
+    on, unless --force grades every row again."""
+    data = data_folder(args, recorded)
+    digest = data_hash(data)
+    if recorded and digest != recorded.data_sha256 and not args.force:
+        stop(f"--data {data}: not the data this class was graded with ({recorded.data}); rows graded on other "
+             "data would be mixed: give --force to grade every submission again on these")
+    same = recorded if recorded and recorded.scheme_text == scheme.text else None
+    return Settings(scheme.name, scheme.path, scheme.text, data, digest,
+                    args.timeout or (same.timeout_s if same else scheme.limits.timeout_s),
+                    args.memory or (same.memory_gib if same else scheme.limits.memory_gib),
+                    args.runs or (same.runs if same else scheme.limits.runs),
+                    args.canvas_column or canvas_column(same) or scheme.name)
+
+
+def canvas_column(recorded):
+    return recorded.canvas_column if recorded else None
+
+
+def settings_line(settings, recorded, args):
+    """The first line of a grading call: what it grades with, and which of that came from the gradebook."""
+    given = {"scheme": args.scheme, "data": args.data, "runs": args.runs}
+    kept = [name for name, value in given.items() if not value] if recorded else []
+    return (f"grading under '{settings.scheme_name}' ({settings.scheme_file}), data {settings.data}, "
+            f"{settings.runs} run(s) each, {settings.timeout_s:g} s and {settings.memory_gib:g} GiB a run"
+            + (f"; {', '.join(kept)} as recorded in {os.path.join(args.out, FILE)}" if kept else ""))
+
+
+# ---- the lecturer's marks --------------------------------------------------------------------------------------
+def enter_marks(args, scheme, recorded):
+    """--marks-from: record the manual marks typed into a marks.csv, say what changed, write every view again."""
+    if recorded is None:
+        stop(f"--out {args.out}: no gradebook there ({FILE}): grade the class into it first")
+    manual = marks.read_manual(args.marks_from, scheme)
+    with Gradebook(args.out) as book:
+        graded = {r.student for r in book.records()}
+        strangers = sorted(set(manual) - graded)
+        if strangers:
+            stop(f"--marks-from {args.marks_from}: {', '.join(strangers[:5])} not graded in {args.out}")
+        before = {s for s in graded if all(p in book.manual().get(s, {}) for p in scheme.manual)}
+        changed = book.enter_manual(manual)
+    _, marked = finish_class(args.out, args.starter, scheme, args.canvas_column or canvas_column(recorded))
+    print(f"{len(changed)} mark(s) changed; {len(complete(marked) - before)} student(s) now complete; "
+          f"{len(marked.rows) - len(complete(marked))} still provisional. Marks in "
+          f"{os.path.join(args.out, 'marks.csv')}")
 
 
 def runs(job):
@@ -109,12 +215,19 @@ def sandboxed(required):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions", nargs="?", help="the VLE's download (zip or folder), or one student's folder")
-    parser.add_argument("--data", default=KIT_ROOT, help="folder with dataset.txt and test.txt (default: the kit's)")
+    parser.add_argument("--data", help="folder with dataset.txt and test.txt (default: as recorded in --out, "
+                                       "else the kit's)")
     parser.add_argument("--starter", default=os.path.join(KIT_ROOT, "starter"), help="the provided scripts")
     parser.add_argument("--out", default="grades", help="where the grades go (default: grades)")
-    parser.add_argument("--scheme", default="assignment",
-                        help="marking scheme: a TOML file, or a shipped one: assignment (default), 2018-19")
-    parser.add_argument("--runs", type=int, help="runs of each script (default: the scheme's)")
+    parser.add_argument("--scheme", help="marking scheme: a TOML file, or a shipped one: assignment, 2018-19 "
+                                         "(default: as recorded in --out, else assignment)")
+    parser.add_argument("--runs", type=int, help="runs of each script (default: as recorded in --out, else the "
+                                                 "scheme's)")
+    parser.add_argument("--check", action="store_true",
+                        help="dry run: the students and files found, the data, the scheme and the sandbox; runs "
+                             "nothing, writes nothing")
+    parser.add_argument("--canvas-column", help="the Canvas gradebook's assignment column, as Canvas names it, "
+                                                "e.g. 'Assignment 2 (12345)' (default: the scheme's name)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
     parser.add_argument("--timeout", type=float, help="seconds a run may take (default: the scheme's)")
     parser.add_argument("--memory", type=float, help="GiB of resident memory a run may use (default: the scheme's)")
@@ -135,9 +248,6 @@ def parse_args():
     args = parser.parse_args()
     if not (args.collect or args.marks_from) and not args.submissions:
         parser.error("give SUBMISSIONS, or --collect OUT..., or --marks-from CSV")
-    for name in ("dataset.txt", "test.txt"):
-        if args.submissions and not os.path.isfile(os.path.join(args.data, name)):
-            parser.error(f"--data {args.data}: no {name} there")
     return args
 
 

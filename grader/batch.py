@@ -1,14 +1,15 @@
 """Grade a class: plan which (student, task) runs to make, make them a few at a time, save each as it ends."""
 
+import datetime
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from grader import outputs, report_pdf, sandbox
+from grader.gradebook import Gradebook
 from grader.grading import grade_task, sha256_of
 from grader.records import KINDS, Limits, Record
-from kit.jsonfile import read_json
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Job:
     student_id: str = ""
     student_name: str = ""
     source: str = ""  # the download's layout
+    submitted_at: str = ""  # the file's time as the download kept it (ISO), or ""
 
 
 @dataclass(frozen=True)
@@ -39,21 +41,25 @@ class Marking:
 
 def plan(found, out, only=None, force=False):
     """(jobs to run, how many of them regrade a changed file): `only`'s students (all if None); a task already
-    graded in `out` is skipped unless `force` or its file changed since (its SHA-256 differs)."""
+    graded in `out`'s gradebook is skipped unless `force` or its file changed since (its SHA-256 differs)."""
     todo, changed = [], 0
-    for key in sorted(only or found.students):
-        student = found.students[key]
-        for task in KINDS:
-            chosen = student.files.get(task)
-            script = chosen.path if chosen else os.path.join(student.folder, f"{task}.py" if task != "report" else "")
-            job = Job(key, task, script, os.path.relpath(script, student.folder) if chosen else "",
-                      chosen.why if chosen else "", student.student_id, student.name, found.layout)
-            saved = outputs.record_path(out, key, task)
-            if force or not os.path.isfile(saved):
-                todo.append(job)
-            elif read_json(saved).get("sha256", "") != sha256_of(script):
-                todo.append(job)
-                changed += 1
+    with Gradebook(out) as book:
+        for key in sorted(only or found.students):
+            student = found.students[key]
+            for task in KINDS:
+                chosen = student.files.get(task)
+                script = chosen.path if chosen else os.path.join(student.folder,
+                                                                 f"{task}.py" if task != "report" else "")
+                when = (datetime.datetime.fromtimestamp(os.path.getmtime(script)).isoformat(timespec="seconds")
+                        if chosen else "")
+                job = Job(key, task, script, chosen.place if chosen else "", chosen.why if chosen else "",
+                          student.student_id, student.name, found.layout, when)
+                saved = book.sha256(key, task)
+                if force or saved is None:
+                    todo.append(job)
+                elif saved != sha256_of(script):
+                    todo.append(job)
+                    changed += 1
     return todo, changed
 
 
@@ -110,6 +116,6 @@ def grade_one(job, marking):
 def named(record, job):
     """The record with who it is and which file it graded."""
     record.student, record.student_id, record.student_name = job.student, job.student_id, job.student_name
-    record.source = job.source
+    record.source, record.submitted_at = job.source, job.submitted_at
     record.file, record.file_why = job.file, job.why
     return record

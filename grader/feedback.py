@@ -8,7 +8,6 @@ import html
 import os
 import re
 
-from grader import marks
 from grader.records import PROBLEMS
 
 # Each rule as a student reads it: what was asked (PROBLEMS says what went wrong).
@@ -28,26 +27,26 @@ td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-ali
 .diff table {font-family: monospace; font-size: 12px}"""
 
 
-def page(student, records, scheme, class_records, manual=None, row=None):
-    """The feedback page of one student (their records, one per task); `row` their marks.csv row where the
-    caller has the class's table already, else it is computed here."""
+def page(student, records, marked=None):
+    """The feedback page of one student (their records, one per task); `marked`: the class's marks
+    (marks.ClassMarks), or None for a page without marks."""
     first = records[0]
     who = html.escape(first.student_name or student)
     body = [f"<h1>Assignment 2: feedback for {who}</h1>"]
-    if scheme:
-        row = row or next(r for r in marks.marks_table(class_records, scheme, manual) if r["student"] == student)
+    if marked:
+        scheme, row = marked.scheme, marked.row(student)
         given = [f"{part} {row[part]}" for part in scheme.manual if row[part] != ""]
         pending = [part for part in scheme.manual if row[part] == ""]
         body.append(f"<p><b>Mark: {row['total']} of {scheme.total:g}</b> ({html.escape(scheme.name)}): "
                     + ", ".join([f"{task} {row[task]}" for task in scheme.tasks] + given) + "."
                     + (f" Still to be marked by your lecturer: {', '.join(pending)}." if pending else "") + "</p>")
     for r in records:
-        body += task_section(r, scheme, class_records)
+        body += task_section(r, marked)
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Feedback: {who}</title>"
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def task_section(r, scheme, class_records):
+def task_section(r, marked):
     out = [f"<h2>{'Your report' if r.task == 'report' else f'{r.task}.py'}</h2>"]
     if r.file:
         out.append(f"<p class=\"note\">File graded: <code>{html.escape(r.file)}</code> ({html.escape(r.file_why)})."
@@ -71,8 +70,8 @@ def task_section(r, scheme, class_records):
         out.append("<h3>Numbers</h3><table><tr><th></th><th>measured by the grader</th><th>printed by your script"
                    f"</th></tr>{cells}</table><p class=\"note\">The grader measures your model itself; the duration "
                    "it measures is the whole process.</p>")
-    if scheme:
-        parts = marks.task_parts(r, scheme, class_records)
+    if marked:
+        parts = marked.parts_of(r)
         rows = "".join(f"<tr><td>{html.escape(x.name)}</td><td>{x.marks:g}</td><td>{x.most:g}</td>"
                        f"<td>{html.escape(x.why)}</td></tr>" for x in parts)
         out.append(f"<h3>Mark</h3><table><tr><th>part</th><th>marks</th><th>of</th><th>why</th></tr>{rows}</table>")

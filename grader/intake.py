@@ -36,10 +36,11 @@ TASK_FILE = re.compile(r"^(?P<task>task[12])(?:\s*\((?P<copy>\d+)\)|[-_](?P<agai
 
 @dataclass
 class Found:
-    """The file taken for one task of one student, and why it was that one."""
+    """The file taken for one task of one student, why it was that one, and where it is in their submission."""
 
     path: str
     why: str
+    place: str = ""  # in words: 'src/task1.py', 'task1.py in their zip a.zip'
 
 
 @dataclass
@@ -59,6 +60,7 @@ class ClassFound:
 
     layout: str
     students: dict[str, Student]
+    unplaced: list[str] = field(default_factory=list)  # files of the download that belong to no student
 
     def summary(self):
         """One line: how many students in which layout, who lacks which task, who had several files."""
@@ -89,11 +91,17 @@ def find_class(submissions, unpack_to):
     root = unwrap(root)
     layout, students = read_layout(root, unpack_to)
     for student in students.values():
-        student.files = task_files(student.folder, unpack_to)
-    if not any(s.files for s in students.values()):
-        stop(f"{submissions}: no task1.py or task2.py found (looked for a folder per student, "
-                 "Moodle's, Canvas's and Blackboard's downloads, and one student's folder)")
-    return ClassFound(layout, students)
+        student.files = task_files(student.folder, os.path.join(unpack_to, "own-zips", student.key))
+    if not any(task in s.files for s in students.values() for task in TASKS):
+        seen = sorted({os.path.splitext(n)[1].lower() or n for _, _, names in os.walk(root) for n in names
+                       if not n.startswith(IGNORED)})
+        stop(f"{submissions}: no task1.py or task2.py found (looked for a folder per student, Moodle's, Canvas's "
+             f"and Blackboard's downloads, and one student's folder); found instead: "
+             f"{', '.join(seen[:12]) or 'no files'}")
+    unplaced = []
+    if layout == "a folder per student":
+        unplaced = [n for n in entries(root) if os.path.isfile(os.path.join(root, n))]
+    return ClassFound(layout, students, unplaced)
 
 
 def unpack(archive, folder):
@@ -174,36 +182,37 @@ def grouped(root, matches, unpack_to, name_group, id_group):
 
 
 # ---- one student's files -----------------------------------------------------------------------------
-def task_files(folder, unpack_to):
-    """{task: Found}: each task's file in a student's folder, their zips unpacked, the newest of several."""
+def task_files(folder, zips_to):
+    """{task: Found}: each task's file in a student's folder, the newest of several. Their own zips are
+    unpacked below `zips_to`, never into the folder: the marker's input is only read."""
+    places = {}  # every file of the submission -> where it is, in words
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
+            places[path] = os.path.relpath(path, folder)
             if name.lower().endswith(".zip") and zipfile.is_zipfile(path):
-                inner = os.path.join(unpack_to, "own-zips", os.path.relpath(path, os.path.dirname(folder)))
+                inner = os.path.join(zips_to, os.path.relpath(path, folder))
                 unpack(path, inner)
-                os.makedirs(os.path.join(folder, ".zips"), exist_ok=True)
-                link = os.path.join(folder, ".zips", name)
-                if not os.path.exists(link):
-                    os.symlink(inner, link)
-    candidates, everything = {task: [] for task in TASKS}, []
-    for root, _, files in os.walk(folder, followlinks=True):
-        for name in files:
-            everything.append(os.path.join(root, name))
-            m = TASK_FILE.match(name)
-            if m:
-                candidates[m.group("task").lower()].append(os.path.join(root, name))
-    chosen = {task: choose(paths, folder, task) for task, paths in candidates.items() if paths}
-    report = report_pdf.find(everything)
+                for zip_root, _, inside in os.walk(inner):
+                    for member in inside:
+                        unpacked = os.path.join(zip_root, member)
+                        places[unpacked] = f"{os.path.relpath(unpacked, inner)} in their zip {name}"
+    candidates = {task: [] for task in TASKS}
+    for path in places:
+        m = TASK_FILE.match(os.path.basename(path))
+        if m:
+            candidates[m.group("task").lower()].append(path)
+    chosen = {task: choose(paths, places, task) for task, paths in candidates.items() if paths}
+    report = report_pdf.find(list(places))
     if report:
         named = os.path.basename(report).lower() == "assignment2.pdf"
-        chosen["report"] = Found(report, "assignment2.pdf" if named else "the only .pdf")
+        chosen["report"] = Found(report, "assignment2.pdf" if named else "the only .pdf", places[report])
     return chosen
 
 
-def choose(paths, folder, task):
+def choose(paths, places, task):
     """The newest of a task's files: by attempt folder (Blackboard's time stamp), resubmission number, then
-    file time; the reason in words."""
+    file time; the reason in words (`places`: each file's place in the submission)."""
     def newness(path):
         m = TASK_FILE.match(os.path.basename(path))
         again = int(m.group("copy") or m.group("again") or 0)
@@ -211,21 +220,12 @@ def choose(paths, folder, task):
 
     best = max(paths, key=newness)
     if len(paths) > 1:
-        why = f"the newest of {len(paths)} ({', '.join(sorted(place(p, folder) for p in paths))})"
-    elif place(best, folder) == f"{task}.py":
+        why = f"the newest of {len(paths)} ({', '.join(sorted(places[p] for p in paths))})"
+    elif places[best] == f"{task}.py":
         why = "the only one"
     else:
-        why = f"the only one, {place(best, folder)}"
-    return Found(best, why)
-
-
-def place(path, folder):
-    """Where a file is in a student's submission, in words: 'src/task1.py', 'task1.py in their zip a.zip'."""
-    inside = os.path.relpath(path, folder)
-    if inside.startswith(".zips" + os.sep):
-        archive, _, rest = inside[len(".zips") + 1:].partition(os.sep)
-        return f"{rest} in their zip {archive}"
-    return inside
+        why = f"the only one, {places[best]}"
+    return Found(best, why, places[best])
 
 
 def attempt_of(path):

@@ -9,6 +9,7 @@ are computed again.
 """
 
 import csv
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Scheme:
     tasks: dict  # task -> TaskScheme
     manual: dict  # part a person marks -> its most marks
     path: str = ""
+    text: str = ""  # the TOML as read: what the gradebook keeps
 
 
 @dataclass
@@ -59,17 +61,85 @@ class Part:
     why: str
 
 
+# Every section and key a scheme may hold: anything else is a typo, which would otherwise change marks silently
+# (a misspelt [penalties] section gives no penalties at all).
+SECTIONS = {"name": None, "total": None, "limits": {"timeout_s", "memory_gib", "runs"}, "void": {"problems"},
+            "penalties": set(PROBLEMS), "task1": {"marks", "thresholds", "aims"},
+            "task2": {"marks", "thresholds", "aims"}, "manual": None}
+AIM_KEYS = {"marks", "by", "bands"}
+BY = ("rank", "bands")
+
+
+def shipped():
+    """The names of the schemes that ship in grader/schemes/."""
+    return sorted(os.path.splitext(n)[0] for n in os.listdir(SCHEMES) if n.endswith(".toml"))
+
+
 def scheme_path(name):
     """A scheme by file or by name among the shipped ones ("assignment", "2018-19")."""
     return name if os.path.isfile(name) else os.path.join(SCHEMES, f"{name}.toml")
 
 
+def nearest(name, valid, form="{}"):
+    """'; did you mean X?' for the valid name nearest to a typo, else the valid names."""
+    close = difflib.get_close_matches(str(name), sorted(valid), n=1, cutoff=0.5)
+    if close:
+        return f"; did you mean {form.format(close[0])}?"
+    return "; valid: " + ", ".join(form.format(v) for v in sorted(valid))
+
+
+def misnamed(raw):
+    """The first section, key or value of a parsed scheme that the grader does not know, in one phrase; or None."""
+    for key, value in raw.items():
+        if key not in SECTIONS:
+            if isinstance(value, dict):
+                return f"[{key}]: unknown section" + nearest(key, [k for k, v in SECTIONS.items() if v is not None],
+                                                             "[{}]")
+            return f"{key}: unknown key" + nearest(key, SECTIONS)
+    for section in ("limits", "void", "penalties", "task1", "task2"):
+        for key in raw.get(section, {}):
+            if key not in SECTIONS[section]:
+                kind = "unknown problem code" if section == "penalties" else "unknown key"
+                return f"[{section}] {key}: {kind}" + nearest(key, SECTIONS[section])
+    for problem in raw.get("void", {}).get("problems", ()):
+        if problem not in PROBLEMS:
+            return f"[void] problems: unknown problem code {problem!r}" + nearest(problem, PROBLEMS, "'{}'")
+    for task in TASKS:
+        for key in raw.get(task, {}).get("thresholds", {}):
+            if key not in THRESHOLDS:
+                return f"[{task}.thresholds] {key}: unknown threshold" + nearest(key, THRESHOLDS)
+        for aim, rule in raw.get(task, {}).get("aims", {}).items():
+            if aim not in AIM_MEASURES:
+                return f"[{task}.aims] {aim}: unknown aim" + nearest(aim, AIM_MEASURES)
+            for key in rule:
+                if key not in AIM_KEYS:
+                    return f"[{task}.aims] {aim}.{key}: unknown key" + nearest(key, AIM_KEYS)
+            if rule.get("by", "rank") not in BY:
+                return (f"[{task}.aims] {aim}: by = {rule['by']!r} is neither 'rank' nor 'bands'"
+                        + nearest(rule["by"], BY, "'{}'"))
+    return None
+
+
 def load(name):
-    """The scheme in a TOML file; exits 2 with one line naming the file where it is not a scheme."""
-    path = scheme_path(name)
+    """The scheme in a TOML file, by path or shipped name; exits 2 with one line naming the file (and what is
+    wrong) where it is not a scheme."""
+    path = os.path.abspath(scheme_path(name))
+    if not os.path.isfile(path):
+        stop(f"scheme {name}: no such file, nor a shipped scheme (shipped: {', '.join(shipped())})")
     try:
-        with open(path, "rb") as f:
-            raw = tomllib.load(f)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as error:
+        stop(f"scheme {path}: {getattr(error, 'strerror', None) or error}")
+    return parse(text, path)
+
+
+def parse(text, path):
+    """The scheme in TOML text read from `path` (a file, or the copy a gradebook keeps); exits 2 as load does."""
+    typo = None  # a misspelt name, said rather than the error it causes
+    try:
+        raw = tomllib.loads(text)
+        typo = misnamed(raw)
         limits = raw.get("limits", {})
         scheme = Scheme(
             raw["name"], float(raw["total"]),
@@ -80,18 +150,12 @@ def load(name):
                               {aim: Aim(float(a["marks"]), a.get("by", "rank"), tuple(map(tuple, a.get("bands", ()))))
                                for aim, a in raw[task].get("aims", {}).items()})
              for task in TASKS if task in raw},
-            {part: float(most) for part, most in raw.get("manual", {}).items()}, path)
-    except OSError as error:
-        stop(f"scheme {path}: {error.strerror}")
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
-        stop(f"scheme {path}: not a marking scheme ({type(error).__name__}: {error})")
-    problems = [p for p in (*scheme.void, *scheme.penalties) if p not in PROBLEMS]
-    unknown = [t for t, ts in scheme.tasks.items() for k in (*ts.thresholds, *ts.aims)
-               if k not in THRESHOLDS and k not in AIM_MEASURES]
+            {part: float(most) for part, most in raw.get("manual", {}).items()}, path, text)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
+        stop(f"scheme {path}: " + (typo or f"not a marking scheme ({type(error).__name__}: {error})"))
     most = sum(ts.marks + sum(a.marks for a in ts.aims.values()) for ts in scheme.tasks.values())
     most += sum(scheme.manual.values())
-    wrong = [f"unknown problem codes {problems}"] if problems else []
-    wrong += [f"unknown thresholds or aims in {unknown}"] if unknown else []
+    wrong = [typo] if typo else []
     if abs(most - scheme.total) > 1e-9:
         wrong.append(f"its parts add up to {most:g}, not its total {scheme.total:g}")
     if wrong:
@@ -194,35 +258,78 @@ def record_mark(record, scheme, records):
 
 
 # ---- the class: marks.csv, with the parts a person marks ------------------------------------------
-def marks_table(records, scheme, manual=None):
+STATUSES = ("complete", "provisional", "needs attention")
+
+
+@dataclass
+class ClassMarks:
+    """A class's marks, computed once per call: each record's parts and mark, and marks.csv's rows (one per
+    student, with the manual parts, the total and the status)."""
+
+    scheme: Scheme
+    parts: dict  # (student, task) -> [Part]
+    marks: dict  # (student, task) -> the task's mark (the report's: its penalties)
+    rows: list  # marks.csv's rows, by student
+
+    def of(self, record):
+        return self.marks[(record.student, record.task)]
+
+    def parts_of(self, record):
+        return self.parts[(record.student, record.task)]
+
+    def row(self, student):
+        return next(row for row in self.rows if row["student"] == student)
+
+
+def mark_class(records, scheme, manual=None, attention=frozenset()):
+    """Every record's parts and mark, then marks.csv's rows (`manual`: {student: {part: marks}} entered so far;
+    `attention`: students a person should look at before the marks go out, e.g. a pair flagged for copying)."""
+    parts = {(r.student, r.task): task_parts(r, scheme, records) for r in records}
+    marks = {key: (sum(p.marks for p in found) if key[1] == "report" else task_mark(found))
+             for key, found in parts.items()}
+    done = ClassMarks(scheme, parts, marks, [])
+    done.rows = marks_table(records, scheme, manual, done, attention)
+    return done
+
+
+def marks_table(records, scheme, manual=None, computed=None, attention=frozenset()):
     """Rows of marks.csv: per student the automatic mark of each task, the manual parts (from `manual`,
-    {student: {part: marks}}, else empty) and the total (automatic + manual, within 0 and the scheme's total)."""
+    {student: {part: marks}}, else empty), the total (automatic + manual, within 0 and the scheme's total) and
+    the status: provisional while a manual part is empty, needs attention for a student in `attention`."""
     rows = []
     for student in sorted({r.student for r in records}):
         mine = {r.task: r for r in records if r.student == student}
         first = next(iter(mine.values()))
         row = {"student": student, "student_id": first.student_id, "student_name": first.student_name}
+
+        def mark(record):
+            return computed.of(record) if computed else record_mark(record, scheme, records)
+
         auto = 0.0
         for task in scheme.tasks:
-            mark = record_mark(mine[task], scheme, records) if task in mine else 0.0
-            row[task] = f"{mark:g}"
-            auto += mark
+            value = mark(mine[task]) if task in mine else 0.0
+            row[task] = f"{value:g}"
+            auto += value
         report = mine.get("report")
-        row["report_penalty"] = f"{record_mark(report, scheme, records):g}" if report else "0"
+        row["report_penalty"] = f"{mark(report):g}" if report else "0"
         auto += float(row["report_penalty"])
         given = (manual or {}).get(student, {})
         for part in scheme.manual:
-            row[part] = given.get(part, "")
-        total = auto + sum(float(v) for v in given.values() if str(v).strip())
+            row[part] = f"{given[part]:g}" if part in given else ""
+        total = auto + sum(given.get(part, 0.0) for part in scheme.manual)
         if report and any(p in scheme.void for p in report.problems):
             total = 0.0  # the scheme voids a submission without its report
         row["total"] = f"{min(max(total, 0.0), scheme.total):g}"
+        pending = [part for part in scheme.manual if part not in given]
+        row["status"] = ("needs attention" if student in attention else "provisional" if pending else "complete")
+        row["to_mark"] = ", ".join(pending)
         rows.append(row)
     return rows
 
 
 def columns(scheme):
-    return ["student", "student_id", "student_name", *scheme.tasks, "report_penalty", *scheme.manual, "total"]
+    return ["student", "student_id", "student_name", *scheme.tasks, "report_penalty", *scheme.manual, "total",
+            "status"]
 
 
 def write_marks(path, rows, scheme):
@@ -232,22 +339,41 @@ def write_marks(path, rows, scheme):
         writer.writerows(rows)
 
 
+def number_in(cell, delimiter):
+    """Whether a marks.csv cell holds a number (with a decimal comma where cells are split by ';')."""
+    try:
+        float((cell or "").strip().replace(",", ".") if delimiter == ";" else (cell or "").strip())
+    except ValueError:
+        return False
+    return True
+
+
 def read_manual(path, scheme):
-    """{student: {part: marks}} from a marks.csv the lecturer filled in; exits 2 with the file and line of a
-    mark that is not a number or is over the part's most."""
+    """{student: {part: marks}} from a marks.csv the lecturer filled in, saved with ',' or ';' between cells (a
+    spreadsheet set to a decimal comma saves ';' and writes 12,5); exits 2 with the file and line of a mark that
+    is not a number or is over the part's most."""
     manual = {}
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            for line, row in enumerate(csv.DictReader(f), start=2):
+            header = f.readline()
+            f.seek(0)
+            delimiter = ";" if header.count(";") > header.count(",") else ","
+            reader = csv.DictReader(f, delimiter=delimiter)
+            strange = [c for c in reader.fieldnames or () if c and c not in columns(scheme)]
+            for line, row in enumerate(reader, start=2):
+                held = [c for c in strange if number_in(row.get(c), delimiter)]
+                if held:  # marks under a part this scheme lacks would be dropped without a word
+                    stop(f"{path}:{line}: column {held[0]} holds a mark, but '{scheme.name}' has no such manual "
+                         f"part (its parts: {', '.join(scheme.manual)}); give the scheme it was marked under "
+                         "with --scheme")
                 given = {}
                 for part, most in scheme.manual.items():
                     value = (row.get(part) or "").strip()
                     if not value:
                         continue
-                    try:
-                        number = float(value)
-                    except ValueError:
+                    if not number_in(value, delimiter):
                         stop(f"{path}:{line}: {part} is {value!r}, not a number")
+                    number = float(value.replace(",", ".") if delimiter == ";" else value)
                     if not 0 <= number <= most:
                         stop(f"{path}:{line}: {part} is {number:g}, outside 0 to {most:g}")
                     given[part] = number

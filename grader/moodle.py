@@ -8,6 +8,7 @@ downloaded submission, `<Full name>_<participant id>_assignsubmission_file_`.
 """
 
 import csv
+import datetime
 import zipfile
 
 # The worksheet's columns, in the order Moodle writes them.
@@ -15,19 +16,35 @@ WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Max
              "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
 
 
-def write_worksheet(path, rows, most):
-    """gradebook-moodle.csv: one row per student whose id the download gave (`rows`: marks.csv's rows)."""
+def write_worksheet(path, rows, most, submitted=None):
+    """gradebook-moodle.csv: one row per student whose id the download gave (`rows`: marks.csv's rows;
+    `submitted`: {student: ISO time of their newest graded file}, where the download kept file times).
+
+    A provisional row (a manual part still empty) has an empty Grade, which Moodle's upload leaves as it is,
+    and a comment that names what is still to be marked: no partial total reaches the gradebook as if final."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=WORKSHEET)
         writer.writeheader()
         for row in rows:
             if not row["student_id"]:
                 continue  # not from a Moodle download: no participant to match
+            final = not row["to_mark"]
+            comment = (f"Mark {row['total']} of {most:g}; see the feedback file." if final else
+                       f"Provisional: still to be marked: {row['to_mark']}.")
             writer.writerow({"Identifier": f"Participant {row['student_id']}", "Full name": row["student_name"],
-                             "Email address": "", "Status": "Submitted for grading", "Grade": row["total"],
-                             "Maximum Grade": f"{most:g}", "Grade can be changed": "Yes",
-                             "Last modified (submission)": "-", "Last modified (grade)": "-",
-                             "Feedback comments": f"Mark {row['total']} of {most:g}; see the feedback file."})
+                             "Email address": "", "Status": "Submitted for grading",
+                             "Grade": row["total"] if final else "", "Maximum Grade": f"{most:g}",
+                             "Grade can be changed": "Yes",
+                             "Last modified (submission)": moodle_time((submitted or {}).get(row["student"], "")),
+                             "Last modified (grade)": "-", "Feedback comments": comment})
+
+
+def moodle_time(stamp):
+    """An ISO time as Moodle's worksheet writes its times ('Monday, 7 December 2026, 7:31 PM'); '-' for none."""
+    if not stamp:
+        return "-"
+    when = datetime.datetime.fromisoformat(stamp)
+    return f"{when:%A}, {when.day} {when:%B %Y}, {when.hour % 12 or 12}:{when:%M %p}"
 
 
 def write_feedback_zip(path, pages):

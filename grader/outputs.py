@@ -1,8 +1,9 @@
-"""A graded class on disk: each record's files, grades.csv, summary.md and index.html.
+"""The views of a graded class, each written from its gradebook (grader/gradebook.py): each record's files,
+grades.csv, summary.md, index.html, marks.csv, the gradebooks and the feedback pages.
 
-Every record is kept as <out>/<student>/<task>.json (with .log and .diff.html beside it), and
-the class files are written again from all of them after every run, so a batch that stops
-half-way still has every finished row, and folders graded on several machines merge by copying.
+Every record is kept in <out>/gradebook.sqlite and shown as <out>/<student>/<task>.json (with .log and
+.diff.html beside it); grades.csv, summary.md and index.html are written again after every run, so a batch
+that stops half-way still shows every finished row, and folders graded on several machines merge (collect).
 """
 
 import csv
@@ -12,8 +13,9 @@ import shutil
 from dataclasses import asdict
 
 from grader import canvas, feedback, marks, moodle, similarity
-from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, Record, pace
-from kit.jsonfile import read_json, write_json
+from grader.gradebook import Gradebook
+from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, pace
+from kit.jsonfile import write_json
 
 
 # ---- one record ------------------------------------------------------------------------------
@@ -22,8 +24,11 @@ def record_path(out, student, task):
 
 
 def save_record(out, record, source=None):
-    """<out>/<student>/<task>.json (every check with its evidence); for a script also .log (capped output),
-    .diff.html and, as <task>.py, a copy of the file graded (`source`: what the copying check compares)."""
+    """The record into the gradebook, and its views: <out>/<student>/<task>.json (every check with its evidence);
+    for a script also .log (capped output), .diff.html and, as <task>.py, a copy of the file graded (`source`:
+    what the copying check compares)."""
+    with Gradebook(out) as book:
+        book.save(record)
     folder = os.path.join(out, record.student)
     os.makedirs(folder, exist_ok=True)
     if record.task in TASKS:
@@ -40,27 +45,25 @@ def save_record(out, record, source=None):
 
 
 def load_records(folders):
-    """Every saved record below the given output folders, one per (student, task), sorted."""
+    """Every graded record in the given output folders' gradebooks, one per (student, task), sorted."""
     found = {}
     for out in folders:
-        for student in sorted(os.listdir(out)):
-            for task in KINDS:
-                path = record_path(out, student, task)
-                if os.path.isfile(path):
-                    found[(student, task)] = Record.from_json(read_json(path), folder=os.path.join(out, student))
+        with Gradebook(out) as book:
+            found.update({(r.student, r.task): r for r in book.records()})
     return [found[key] for key in sorted(found, key=lambda k: (k[0], KINDS.index(k[1])))]
 
 
 # ---- the class -------------------------------------------------------------------------------
-def write_class(out, records, scheme=None):
-    """grades.csv, summary.md and index.html for these records, in `out` (written again after every run)."""
+def write_class(out, records, marked=None):
+    """grades.csv, summary.md and index.html for these records, in `out` (written again after every run);
+    `marked`: the class's marks (marks.ClassMarks), once a batch has ended."""
     os.makedirs(out, exist_ok=True)
     copying = similarity.saved(out) or {"most_similar": {}, "flagged": [], "threshold": similarity.THRESHOLD}
     rows = []
     for r in records:
         row = r.row()
-        if scheme:
-            row["mark"] = f"{marks.record_mark(r, scheme, records):g}"
+        if marked:
+            row["mark"] = f"{marked.of(r):g}"
         most = copying["most_similar"].get(f"{r.student}/{r.task}")
         row["most_similar"] = f"{most['student']} ({most['score']:.2f})" if most else ""
         rows.append(row)
@@ -71,31 +74,33 @@ def write_class(out, records, scheme=None):
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(summary_markdown(records, copying))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
-        f.write(index_html(records, rows, copying))
+        f.write(index_html(records, rows, copying, marked))
 
 
-def write_marking(out, records, scheme, manual=None):
-    """What goes back to the students and the VLE, once a batch ends: marks.csv (with the parts a person
-    marks), gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip."""
-    for r in records:  # each record keeps its mark's parts, each with its reason
-        parts = marks.task_parts(r, scheme, records)
-        if r.folder:
-            write_json(record_path(os.path.dirname(r.folder), r.student, r.task),
-                       dict(r.to_json(), mark={"scheme": scheme.name, "marks": marks.record_mark(r, scheme, records),
-                                               "parts": [asdict(p) for p in parts]}))
-    rows = marks.marks_table(records, scheme, manual)
+def write_marking(out, records, marked, canvas_column=None):
+    """What goes back to the students and the VLE, once a batch ends (`marked`: marks.ClassMarks): marks.csv
+    (with the parts a person marks), gradebook-moodle.csv, gradebook-canvas.csv (its assignment column
+    `canvas_column`, by default the scheme's name), feedback/<student>.html and feedback-moodle.zip."""
+    scheme, rows = marked.scheme, marked.rows
+    for r in records:  # each record's view keeps its mark's parts, each with its reason
+        write_json(record_path(out, r.student, r.task),
+                   dict(r.to_json(), mark={"scheme": scheme.name, "marks": marked.of(r),
+                                           "parts": [asdict(p) for p in marked.parts_of(r)]}))
     marks.write_marks(os.path.join(out, "marks.csv"), rows, scheme)
     source = {r.student: r.source for r in records}
+    submitted = {}  # the newest file time of each student's graded files: when they last submitted
+    for r in records:
+        submitted[r.student] = max(submitted.get(r.student, ""), r.submitted_at)
     moodle.write_worksheet(os.path.join(out, "gradebook-moodle.csv"),
-                           [row for row in rows if source[row["student"]].startswith("Moodle")], scheme.total)
+                           [row for row in rows if source[row["student"]].startswith("Moodle")], scheme.total,
+                           submitted)
     canvas.write_gradebook(os.path.join(out, "gradebook-canvas.csv"),
-                           [row for row in rows if source[row["student"]] == "Canvas"])
+                           [row for row in rows if source[row["student"]] == "Canvas"], canvas_column or scheme.name)
     os.makedirs(os.path.join(out, "feedback"), exist_ok=True)
-    by_student = {row["student"]: row for row in rows}
     pages = {}
     for student in sorted(source):
         mine = [r for r in records if r.student == student]
-        text = feedback.page(student, mine, scheme, records, manual, by_student[student])
+        text = feedback.page(student, mine, marked)
         with open(os.path.join(out, "feedback", f"{student}.html"), "w", encoding="utf-8") as f:
             f.write(text)
         if mine[0].source.startswith("Moodle"):
@@ -104,17 +109,19 @@ def write_marking(out, records, scheme, manual=None):
     return rows
 
 
-def collect(folders, out, scheme=None):
-    """Merge graded folders (e.g. one per machine) into `out`: their student folders copied, class files written."""
-    for folder in folders:
-        if os.path.abspath(folder) == os.path.abspath(out):
-            continue
-        for student in os.listdir(folder):
-            if any(os.path.isfile(record_path(folder, student, t)) for t in KINDS):
+def collect(folders, out):
+    """Merge graded folders (e.g. one per machine) into `out`: their gradebooks' records taken in, their student
+    folders' files (logs, diffs, copies) copied. Returns every record of `out`."""
+    with Gradebook(out) as book:
+        for folder in folders:
+            if os.path.abspath(folder) == os.path.abspath(out):
+                continue
+            with Gradebook(folder) as other:
+                students = {r.student for r in other.records()}
+                book.take_in(other)
+            for student in sorted(students):
                 shutil.copytree(os.path.join(folder, student), os.path.join(out, student), dirs_exist_ok=True)
-    records = load_records([out])
-    write_class(out, records, scheme)
-    return records
+    return load_records([out])
 
 
 def performance(record):
@@ -208,28 +215,50 @@ def summary_markdown(records, copying=None):
     return "\n".join(lines) + "\n"
 
 
-def index_html(records, rows=None, copying=None):
-    """The summary as one page, each row (`rows`: grades.csv's, default the records' own) linking to the
-    student's diff, log, evidence and feedback; the flagged pairs linking to their side-by-side pages."""
+# What index.html shows of each task row (grades.csv has every column): enough to fit 1,400 pixels.
+INDEX_COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "wall_s",
+                 "speed_vs_reference", "parameters", "mark", "most_similar"]
+
+
+def index_html(records, rows=None, copying=None, marked=None):
+    """The page a lecturer reads first: per student the total, the status and the problems (`marked`: the
+    class's marks, once a batch has ended), then each task row (`rows`: grades.csv's, default the records' own)
+    linking to the student's diff, log, evidence and feedback; the flagged pairs linking to their side-by-side
+    pages."""
     def cell(value):
         return f"<td>{html.escape(str(value))}</td>"
 
     def files(r):
         link = f"{html.escape(r.student)}/{r.task}"
-        feedback = f' <a href="feedback/{html.escape(r.student)}.html">feedback</a>'
         if "missing" in r.problems or r.task == "report":
-            return f'<a href="{link}.json">evidence</a>{feedback}'
-        return (f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
-                + feedback)
+            return f'<a href="{link}.json">evidence</a>'
+        return f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
+
+    def badges(problems, prefix=""):
+        return "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{prefix}{p}</span> '
+                       for p in problems)
 
     cells = []
     for r, values in zip(records, rows or [r.row() for r in records]):
-        problems = "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{p}</span> '
-                           for p in r.problems)
         cells.append(f'<tr class="{"valid" if r.valid else "invalid"}">' + cell(values["student"]) + cell(r.task)
-                    + cell(values["valid"]) + f"<td>{problems}</td>"
-                    + "".join(cell(values[k]) for k in COLUMNS[4:]) + f"<td>{files(r)}</td></tr>")
-    header = "".join(f"<th>{c}</th>" for c in COLUMNS) + "<th>files</th>"
+                    + cell(values["valid"]) + f"<td>{badges(r.problems)}</td>"
+                    + "".join(cell(values[k]) for k in INDEX_COLUMNS[4:]) + f"<td>{files(r)}</td></tr>")
+    header = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in INDEX_COLUMNS) + "<th>files</th>"
+    students = ""
+    if marked:
+        lines = []
+        for row in marked.rows:
+            mine = [r for r in records if r.student == row["student"]]
+            problems = "".join(badges(r.problems, f"{r.task}: ") for r in mine)
+            name = html.escape(row["student_name"] or row["student"])
+            lines.append(f'<tr class="{row["status"].replace(" ", "-")}"><td>{name}</td>{cell(row["total"])}'
+                         f'{cell(row["status"])}{cell(row["to_mark"])}<td>{problems}</td>'
+                         f'<td><a href="feedback/{html.escape(row["student"])}.html">feedback</a></td></tr>')
+        counts = ", ".join(f"{sum(row['status'] == s for row in marked.rows)} {s}" for s in marks.STATUSES)
+        students = (f"<h2>Students: {counts}</h2><table><tr><th>student</th><th>total (of "
+                    f"{marked.scheme.total:g})</th><th>status</th><th>still to mark</th><th>problems</th><th></th>"
+                    f"</tr>{chr(10).join(lines)}</table><h2>Each task</h2>"
+                    '<p class="note">Every column is in grades.csv.</p>')
     c = class_summary(records)
     problems = "".join(f"<tr><td><code>{code}</code></td><td>{count}</td><td>{html.escape(meaning)}</td></tr>"
                        for code, count, meaning in c["problems"])
@@ -251,13 +280,15 @@ def index_html(records, rows=None, copying=None):
 <style>
 body {{font-family: sans-serif; margin: 1.5em}} table {{border-collapse: collapse; font-size: 14px}}
 td, th {{border: 1px solid #bbb; padding: 3px 6px; text-align: left}} th {{background: #eee}}
-tr.invalid {{background: #fde8e6}} tr.valid {{background: #e9f7ea}}
+tr.invalid, tr.needs-attention {{background: #fde8e6}} tr.valid, tr.complete {{background: #e9f7ea}}
+tr.provisional {{background: #fff6d5}}
 .problem {{background: #c0392b; color: white; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap}}
 .warn {{background: #c0392b; color: white; padding: 0.5em}} .note {{color: #555; font-size: 13px}}
 .aims {{display: flex; gap: 2em; flex-wrap: wrap}} .aims > div {{min-width: 16em}}
 </style></head><body>
 <h1>Grades: {c["students"]} students, {c["rows"]} task submissions, {c["valid"]} valid</h1>
 <p{warn}>{html.escape(sandbox_sentence(c))}</p>
+{students}
 <table><tr>{header}</tr>
 {chr(10).join(cells)}
 </table>

@@ -112,6 +112,7 @@ class Record:
     file: str = ""  # the file graded, within the student's submission
     file_why: str = ""  # why that file (the only one, the newest of several ...)
     sha256: str = ""  # of the file graded: a changed file is graded again
+    submitted_at: str = ""  # the graded file's time as the download kept it (ISO): for Moodle's worksheet
     runs: list[dict] = field(default_factory=list)  # each run's RUN_NUMBERS, when it ran more than once
     reference_s: float | None = None  # the speed reference's wall time in this record's folder (reference.py)
     changed_lines: int | None = None  # provided lines changed outside the TODO blocks

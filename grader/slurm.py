@@ -18,8 +18,9 @@ import subprocess
 import sys
 from collections import Counter
 
-from grader import outputs, similarity
-from grader.marks import scheme_path
+from grader import outputs
+from grader.finish import finish_class
+from grader.gradebook import Gradebook
 from grader.records import KINDS, Record
 from grader.stop import stop
 
@@ -30,11 +31,12 @@ REFERENCE_S = 600  # the speed reference's own run, at most the assignment's lim
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def grade_class(args, found, scheme):
-    """Submit, wait, collect, and write the class files as grade.py does after a batch."""
+def grade_class(args, found, scheme, settings):
+    """Submit, wait, collect, and finish the class as grade.py does after a batch (`settings`: gradebook.Settings,
+    what every array task grades with)."""
     students = sorted(args.only or found.students)
     folder = os.path.join(os.path.abspath(args.out), "slurm")
-    script = write_script(args, students, folder, scheme)
+    script = write_script(args, students, folder, settings)
     command = ["sbatch", "--parsable", "--wait", *(["--partition", args.partition] if args.partition else []),
                *shlex.split(args.sbatch), script]
     print(f"submitting {len(students)} array task(s): {shlex.join(command)}", flush=True)
@@ -47,35 +49,37 @@ def grade_class(args, found, scheme):
         stop(f"--slurm: sbatch refused the job: {(done.stderr or done.stdout).strip()[:300]}")
     ended = task_states(job)
     parts = [os.path.join(folder, "parts", str(i)) for i in range(len(students))]
-    outputs.collect([p for p in parts if os.path.isdir(p)], args.out, scheme)
+    outputs.collect([p for p in parts if os.path.isdir(p)], args.out)
     lost = 0
     for i, student in enumerate(students):
         for task in KINDS:
-            if not os.path.isfile(outputs.record_path(args.out, student, task)):
+            with Gradebook(args.out) as book:
+                graded = book.has(student, task)
+            if not graded:
                 state, reason = ended.get(i, ("UNKNOWN", "Slurm kept no state for it"))
                 why = f"Slurm array task {job}_{i} ended {state} ({reason}) before this row was written"
                 outputs.save_record(args.out, Record.crashed(task, student, why, sandboxed=False))
                 lost += 1
-    similarity.write(args.out, args.starter)
-    records = outputs.load_records([args.out])
-    outputs.write_class(args.out, records, scheme)
-    outputs.write_marking(args.out, records, scheme)
+    records, _ = finish_class(args.out, args.starter, scheme, settings.canvas_column)
     states = ", ".join(f"{n} {s}" for s, n in sorted(count(ended).items()))
     print(f"job {job}: {len(students)} array task(s); Slurm still held the state of {len(ended)} ({states}: it "
           f"forgets an ended task after a few minutes); {lost} row(s) written for tasks Slurm ended early; "
           f"{sum(r.valid for r in records)} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}")
 
 
-def write_script(args, students, folder, scheme):
-    """<out>/slurm/grade.sbatch: one array task a student; returns its path."""
-    runs = args.runs or scheme.limits.runs
-    timeout = args.timeout or scheme.limits.timeout_s
-    memory = args.memory or scheme.limits.memory_gib
+def write_script(args, students, folder, settings):
+    """<out>/slurm/grade.sbatch: one array task a student, each grading with `settings` (the scheme's text as
+    used, kept beside the script as scheme.toml); returns its path."""
+    runs, timeout, memory = settings.runs, settings.timeout_s, settings.memory_gib
     reference = 0 if args.reference == "none" else REFERENCE_S
     minutes = math.ceil((timeout * runs * 2 + reference + MARGIN_S) / 60)  # two scripts a student
+    os.makedirs(folder, exist_ok=True)
+    scheme_file = os.path.join(folder, "scheme.toml")
+    with open(scheme_file, "w", encoding="utf-8") as f:
+        f.write(settings.scheme_text)
     grade = [sys.executable, os.path.join(KIT, "grade.py"), os.path.abspath(args.submissions), "--scheme",
-             os.path.abspath(scheme_path(args.scheme)), "--runs", str(runs), "--timeout", f"{timeout:g}",
-             "--memory", f"{memory:g}", "--data", os.path.abspath(args.data), "--starter",
+             scheme_file, "--runs", str(runs), "--timeout", f"{timeout:g}",
+             "--memory", f"{memory:g}", "--data", os.path.abspath(settings.data), "--starter",
              os.path.abspath(args.starter), "--reference",
              args.reference if args.reference == "none" else os.path.abspath(args.reference)]
     if args.require_sandbox:

@@ -16,10 +16,10 @@ import slurm_cluster
 
 from grader import batch, marks, moodle, outputs
 from grader.feedback import page
+from grader.finish import finish_class
 from grader.grading import combined, sha256_of
 from grader.intake import find_class
 from grader.records import Check, Numbers, Record
-from kit.jsonfile import write_json
 from kit.runs import headless_env
 from kit.scripts import REPO
 
@@ -140,7 +140,7 @@ def test_a_scheme_that_does_not_add_up_is_one_line(tmp_path):
     done = grade_py("--marks-from", tmp_path / "none.csv", "--scheme", bad, "--out", tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and f"scheme {bad}" in done.stderr
-    assert "unknown problem codes ['nonsense']" in done.stderr and "add up to 10, not its total 50" in done.stderr
+    assert "unknown problem code 'nonsense'" in done.stderr and "add up to 10, not its total 50" in done.stderr
 
 
 def test_parts_void_penalise_threshold_band_and_rank():
@@ -171,7 +171,7 @@ def test_marks_csv_has_empty_manual_columns_and_takes_them_back(tmp_path, capsys
     with open(tmp_path / "marks.csv") as f:
         table = list(csv.DictReader(f))
     assert list(table[0]) == ["student", "student_id", "student_name", "task1", "task2", "report_penalty",
-                              *scheme.manual, "total"]
+                              *scheme.manual, "total", "status"]
     assert table[0]["neatness"] == "" and table[0]["total"] == "50"  # 25 + 25, nothing marked by hand yet
     table[0]["neatness"], table[0]["report"] = "4", "12.5"
     with open(tmp_path / "marks.csv", "w", newline="") as f:
@@ -192,6 +192,12 @@ def test_marks_csv_has_empty_manual_columns_and_takes_them_back(tmp_path, capsys
 
 
 # ---- gradebook files and feedback -------------------------------------------------------------------------
+COMPLETE = {"ann1": {"neatness": 0.0, "techniques": 0.0, "hyperparameters": 0.0, "regularisation": 0.0, "report": 0.0,
+                     "bonus": 0.0},
+            "bob2": {"neatness": 0.0, "techniques": 0.0, "hyperparameters": 0.0, "regularisation": 0.0, "report": 0.0,
+                     "bonus": 0.0}}  # every manual part marked (0): the gradebooks carry final totals
+
+
 def graded_class(tmp_path, source="Moodle, folders"):
     for r in [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2", seed=True)]:
         r.source = source
@@ -201,7 +207,7 @@ def graded_class(tmp_path, source="Moodle, folders"):
 
 def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path):
     records = graded_class(tmp_path)
-    outputs.write_marking(str(tmp_path), records, marks.load("assignment"))
+    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE))
     with open(tmp_path / "gradebook-moodle.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == moodle.WORKSHEET
@@ -216,22 +222,24 @@ def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path
 
 
 def test_canvas_gradebook_reads_back_with_the_columns_canvas_requires(tmp_path):
-    outputs.write_marking(str(tmp_path), graded_class(tmp_path, "Canvas"), marks.load("assignment"))
+    records = graded_class(tmp_path, "Canvas")
+    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE),
+                          "Assignment 2 (12345)")
     with open(tmp_path / "gradebook-canvas.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0])[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert [(r["ID"], r["Assignment 2"]) for r in rows] == [("1", "50"), ("2", "0")]
+    assert [(r["ID"], r["Assignment 2 (12345)"]) for r in rows] == [("1", "50"), ("2", "0")]
 
 
 def test_feedback_page_says_each_rule_the_numbers_and_the_mark(tmp_path):
     records = graded_class(tmp_path)
     scheme = marks.load("assignment")
-    text = page("bob2", [records[2]], scheme, records)
+    text = page("bob2", [records[2]], marks.mark_class(records, scheme))
     assert "Mark: 0 of 100" in text and "failed" in text and "why seed" in text
     assert "sets a random seed" in text and "measured by the grader" in text and "99.00%" in text
     assert "Still to be marked by your lecturer: neatness" in text and "<td>diff</td>" in text
     assert "no random seeds</td><td class=\"no\">failed" in text
-    outputs.write_marking(str(tmp_path), records, scheme)
+    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, scheme))
     assert (tmp_path / "feedback" / "ann1.html").read_text().count("<h2>") == 2  # both tasks
     kept = json.loads((tmp_path / "bob2" / "task1.json").read_text())["mark"]
     assert kept["marks"] == 0 and kept["parts"][0]["why"].startswith("worth 0: seed")
@@ -256,9 +264,8 @@ def test_a_changed_file_is_graded_again_without_force(tmp_path):
     first, _ = batch.plan(c, str(tmp_path / "out"))
     for job in first:
         saved = Record("task1", "ann", sha256=sha256_of(job.script)) if job.task == "task1" else \
-            Record("task2", "ann")
-        os.makedirs(tmp_path / "out" / "ann", exist_ok=True)
-        write_json(outputs.record_path(str(tmp_path / "out"), "ann", job.task), saved.to_json())
+            Record(job.task, "ann")
+        outputs.save_record(str(tmp_path / "out"), saved)
     assert batch.plan(c, str(tmp_path / "out")) == ([], 0)
     write(tmp_path / "class" / "ann" / "task1.py", "x = 2\n")
     again, changed = batch.plan(found(tmp_path / "class", tmp_path / "second"), str(tmp_path / "out"))
@@ -418,7 +425,8 @@ def test_fastest_ranks_by_time_against_each_machines_reference_also_after_collec
     ann.reference_s, bob.reference_s = 40.0, 20.0  # bob's machine is twice as fast: 1.5x its reference
     for r, part in ((ann, "part0"), (bob, "part1")):
         outputs.save_record(str(tmp_path / part), r)
-    merged = outputs.collect([str(tmp_path / "part0"), str(tmp_path / "part1")], str(tmp_path / "all"), scheme)
+    merged = outputs.collect([str(tmp_path / "part0"), str(tmp_path / "part1")], str(tmp_path / "all"))
+    finish_class(str(tmp_path / "all"), os.path.join(REPO, "starter"), scheme)
     assert [r.student for r in outputs.rankings(merged, "task1")["fastest"]] == ["ann1", "bob2"]
     with open(tmp_path / "all" / "grades.csv") as f:
         rows = {r["student"]: r for r in csv.DictReader(f) if r["task"] == "task1"}

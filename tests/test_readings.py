@@ -421,18 +421,19 @@ def test_blur_is_said_only_when_the_vae_is_measured_blurrier_than_the_same_shape
 
 
 def test_the_size_sweep_counts_verdicts_and_feeds_the_limitations():
-    rows = [["1,000 / 200, 28x28", "mixed", "task1", "99.90", "-", "PCA-256 99.80%", "+0.10 points (95 % interval +0.08 to "
-             "+0.12, 3 pairs)", "ahead", "31 s", "202,784", "kept"],
-            ["1,000 / 200, 28x28", "mixed", "task2", "99.91", "93.00", "RBF SVC 93.50%", "-0.50 points (95 % interval -1.9 to "
-             "+0.9, 3 pairs)", "level", "40 s", "219,882", "kept"],
-            ["1,000 / 200, 20x20", "sorted", "task2", "99.91", "90.00", "RBF SVC 93.00%", "-3.00 points (95 % interval -3.5 to "
-             "-2.5, 3 pairs)", "behind", "40 s", "219,882", "kept"]]
+    rows = [["1,000 / 200, 28x28", "mixed", "task1", "99.90", "-", "PCA-256 99.80%",
+             "+0.10 points (95 % interval +0.08 to +0.12, 3 pairs)", "ahead", "31 s", "202,784", "kept"],
+            ["1,000 / 200, 28x28", "mixed", "task2", "99.91", "93.00", "RBF SVC 93.50%",
+             "-0.50 points (95 % interval -1.9 to +0.9, 3 pairs)", "level", "40 s", "219,882", "kept"],
+            ["1,000 / 200, 20x20", "sorted", "task2", "99.91", "90.00", "RBF SVC 93.00%",
+             "-3.00 points (95 % interval -3.5 to -2.5, 3 pairs)", "behind", "40 s", "219,882", "kept"]]
     from bench.sizes import COLUMNS
 
     table = {"columns": COLUMNS, "rows": rows}
     text = readings.sizes(table)
     assert "task1 against PCA-256: ahead at 1 of 1 set-ups, level at 0, behind at 0" in text
-    assert "task2 against the RBF SVC: ahead at 0 of 2 set-ups, level at 1, behind at 1 (1,000 / 200, 20x20, sorted)" in text
+    assert ("task2 against the RBF SVC: ahead at 0 of 2 set-ups, level at 1, behind at 1 "
+            "(1,000 / 200, 20x20, sorted)") in text
     digits = {"mean": 0.978, "std": 0.004, "min": 0.97, "max": 0.98, "median": 0.978, "n": 5}
     missed, met = readings.limitations(digits, {"a": 60}, None, {"table": table})
     assert sum("task2 on 1,000 / 200" in m for m in missed) == 2 and any("task1 on 1,000 / 200" in m for m in met)
