@@ -80,11 +80,12 @@ def main():
         if changed:
             print(f"{changed} changed file(s) since the last grading: graded again", flush=True)
         try:
-            reference_s = None
+            timed = None
             if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
-                print("timing the speed reference on this machine (one run of the kit's task1.py)", flush=True)
-                reference_s = reference.timed(args.out, args.reference, settings.data, args.starter, limits)
-            grade_all(todo, Marking(settings.data, args.starter, args.out, limits, args.jobs, reference_s))
+                print(f"timing the speed reference on this machine ({reference.RUNS} runs of "
+                      f"{os.path.basename(args.reference)}, once per --out folder)", flush=True)
+                timed = reference.timed(args.out, args.reference, settings.data, args.starter, limits)
+            grade_all(todo, Marking(settings.data, args.starter, args.out, limits, args.jobs, timed))
         except KeyboardInterrupt:
             sandbox.stop_all()
             done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0
@@ -97,6 +98,10 @@ def main():
                    gradescope.results([r for r in records if r.student in found.students], scheme))
     valid = sum(r.valid for r in records)
     print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
+    failed = [f"{r.student} {r.task}" for r in records if r.grader_failed]
+    if failed:
+        print(f"the grader failed on {len(failed)} row(s), not the students: {', '.join(failed)}; the same command "
+              "grades them again")
 
 
 # ---- settings: given, or as recorded in the gradebook ----------------------------------------------------------

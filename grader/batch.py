@@ -10,6 +10,7 @@ from grader import outputs, report_pdf, sandbox
 from grader.gradebook import Gradebook
 from grader.grading import grade_task, sha256_of
 from grader.records import KINDS, Limits, Record
+from grader.reference import Reference
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,13 @@ class Marking:
     out: str
     limits: Limits = Limits()
     jobs: int = 1  # runs at once
-    reference_s: float | None = None  # the speed reference's wall time on this machine (reference.py)
+    reference: Reference | None = None  # the speed reference's wall time and noise on this machine
 
 
 def plan(found, out, only=None, force=False):
     """(jobs to run, how many of them regrade a changed file): `only`'s students (all if None); a task already
-    graded in `out`'s gradebook is skipped unless `force` or its file changed since (its SHA-256 differs)."""
+    graded in `out`'s gradebook is skipped unless `force`, its file changed since (its SHA-256 differs) or the
+    grader failed on it last time."""
     todo, changed = [], 0
     with Gradebook(out) as book:
         for key in sorted(only or found.students):
@@ -55,7 +57,7 @@ def plan(found, out, only=None, force=False):
                 job = Job(key, task, script, chosen.place if chosen else "", chosen.why if chosen else "",
                           student.student_id, student.name, found.layout, when)
                 saved = book.sha256(key, task)
-                if force or saved is None:
+                if force or saved is None or book.grader_failed(key, task):  # the grader's fault: try again
                     todo.append(job)
                 elif saved != sha256_of(script):
                     todo.append(job)
@@ -80,11 +82,12 @@ def grade_all(todo, marking):
                 record = future.result()
             except KeyboardInterrupt:
                 raise
-            except Exception as error:  # a bug of the grader's must not cost the batch either
-                record = Record.crashed(job.task, job.student, f"the grader failed: {error!r}",
-                                        sandbox.bwrap() is not None and marking.limits.sandboxed is not False)
+            except Exception as error:  # a bug of the grader's must not cost the batch, nor the student
+                record = Record.grader_error(job.task, job.student, f"the grader failed: {error!r}"[:500],
+                                             sandbox.bwrap() is not None and marking.limits.sandboxed is not False)
             record = named(record, job)
-            record.reference_s = marking.reference_s if job.task != "report" else None
+            if marking.reference and job.task != "report":
+                record.reference_s, record.reference_noise = marking.reference.wall_s, marking.reference.noise
             outputs.save_record(marking.out, record, job.script if job.task != "report" else None)
             outputs.write_class(marking.out, outputs.load_records([marking.out]))
             done += 1

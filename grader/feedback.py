@@ -8,19 +8,9 @@ import html
 import os
 import re
 
+from grader.catalogue import BY_CODE
 from grader.records import PROBLEMS
 
-# Each rule as a student reads it: what was asked (PROBLEMS says what went wrong).
-RULES = {"missing": "the file is in the submission", "syntax": "valid Python", "imports": "only allowed imports",
-         "evaluation-changed": "the evaluation block as provided", "seed": "no random seeds",
-         "test-before-training": "the test set opened only after training",
-         "other-data": "no other data or weights read", "thought-vector": "a thought vector of exactly 256 tanh units",
-         "output-activation": "a sigmoid image output (task 2: and a softmax digit output)",
-         "classifier-path": "the classifier reads only the thought vector", "over-time": "within the time limit",
-         "memory": "within the memory limit", "crashed": "ran to its end without an error",
-         "score-mismatch": "printed accuracy equal to the grader's measurement",
-         "report-missing": "a report PDF handed in", "report-unreadable": "the report PDF can be read",
-         "report-no-charts": "the report shows the charts (as screenshots or drawings)"}
 STYLE = """body {font-family: sans-serif; margin: 1.5em; max-width: 70em} table {border-collapse: collapse}
 td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top} th {background: #eee}
 .ok {color: #1e7b34; font-weight: bold} .no {color: #c0392b; font-weight: bold} .note {color: #555}
@@ -52,10 +42,15 @@ def task_section(r, marked):
         out.append(f"<p class=\"note\">File graded: <code>{html.escape(r.file)}</code> ({html.escape(r.file_why)})."
                    + (f" Run {len(r.runs)} times, each in a fresh sandbox; numbers are the mean." if r.runs else "")
                    + "</p>")
-    out.append("<p>" + ("Every rule of the assignment was kept." if r.valid else
+    out.append("<p>" + ("Every rule the run reached was kept." if r.valid else
                         "Rules not kept: " + ", ".join(html.escape(PROBLEMS[p]) for p in r.problems) + ".") + "</p>")
-    rows = "".join(f"<tr><td>{html.escape(RULES[code])}</td><td class=\"{'ok' if c.ok else 'no'}\">"
-                   f"{'passed' if c.ok else 'failed'}</td><td>{html.escape(c.evidence)}</td></tr>"
+    if r.not_reached:
+        out.append("<p>Not reached, so neither passed nor failed: "
+                   + "; ".join(f"{html.escape(BY_CODE[code].asks)} ({html.escape(r.checks[code].evidence)})"
+                               for code in r.not_reached) + ".</p>")
+    css = {"passed": "ok", "failed": "no", "not reached": "note", "grader error": "note"}
+    rows = "".join(f"<tr><td>{html.escape(BY_CODE[code].asks)}</td><td class=\"{css[c.status]}\">"
+                   f"{c.status}</td><td>{html.escape(c.evidence)}</td></tr>"
                    for code, c in r.checks.items())
     out.append(f"<table><tr><th>rule</th><th>result</th><th>evidence</th></tr>{rows}</table>")
     m, p = r.measured, r.printed

@@ -18,6 +18,7 @@ import os
 import sqlite3
 from dataclasses import asdict, dataclass, fields
 
+from grader.catalogue import GRADER_FAULT
 from grader.records import KINDS, RUN_NUMBERS, Record
 
 FILE = "gradebook.sqlite"
@@ -105,6 +106,12 @@ class Gradebook:
         row = self.db.execute("SELECT sha256 FROM submissions WHERE student = ? AND task = ?",
                               (student, task)).fetchone()
         return row[0] if row else None
+
+    def grader_failed(self, student: str, task: str) -> bool:
+        """Whether the grader could not finish this row last time (it is graded again)."""
+        row = self.db.execute("SELECT ok FROM checks WHERE student = ? AND task = ? AND code = ?",
+                              (student, task, GRADER_FAULT)).fetchone()
+        return row is not None and not row[0]
 
     def has(self, student: str, task: str) -> bool:
         return self.sha256(student, task) is not None

@@ -13,10 +13,11 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from grader import rules, sandbox
 from grader.records import PROBLEMS, RUN_NUMBERS, Check, Limits, Numbers, Record
+from grader.watch import TestFileWatch
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe")  # all a sandbox sees of the grader
 THOUGHT_VECTOR_UNITS = 256  # the assignment: exactly 256 tanh units
@@ -42,6 +43,7 @@ def grade_task(script, task, data_dir, starter, limits=None, keep=None):
     record.sha256 = sha256_of(script)
     check_source(record, text, provided, name, os.path.relpath(starter))
     if not record.checks["syntax"].ok:
+        record.reach_the_rest("the file is not valid Python: it never ran")
         return record
     outcomes = []
     for i in range(max(1, limits.runs)):  # each run in a fresh folder and sandbox
@@ -59,17 +61,40 @@ def combined(outcomes):
     record = replace(first, checks={}, runs=[{key: value_of(o, key) for key in RUN_NUMBERS} for o in outcomes])
     codes = [code for code in PROBLEMS if any(code in o.checks for o in outcomes)]
     for code in codes:
-        failed = [(k, o.checks[code]) for k, o in enumerate(outcomes, 1) if code in o.checks and not o.checks[code].ok]
+        failed = [(k, o.checks[code]) for k, o in enumerate(outcomes, 1) if code in o.checks and o.checks[code].failing]
+        unseen = [(k, o.checks[code]) for k, o in enumerate(outcomes, 1)
+                  if code in o.checks and o.checks[code].status == "not reached"]
         if failed:
             record.checks[code] = Check.failed("; ".join(f"run {k} of {n}: {c.evidence}" for k, c in failed))
+        elif unseen:
+            record.checks[code] = Check.not_reached("; ".join(f"run {k} of {n}: {c.evidence}" for k, c in unseen))
         else:
             record.checks[code] = Check.passed(next(o.checks[code] for o in outcomes if code in o.checks).evidence
                                                + f" (all {n} runs)")
+    twins = identical_runs(outcomes)
+    if twins:
+        seed = record.checks.get("seed")
+        earlier = seed.evidence if seed and seed.failing else ""
+        said = f"runs {twins[0]} and {twins[1]} gave identical outputs (the test reconstructions, bit for bit)"
+        record.checks["seed"] = Check.failed("; ".join(filter(None, [earlier, said])))
     record.measured = mean_numbers([o.measured for o in outcomes])
     record.printed = mean_numbers([o.printed for o in outcomes])
     record.wall_s = mean_of([o.wall_s for o in outcomes])
     record.log = "".join(f"==== run {k} of {n} ====\n{o.log}\n" for k, o in enumerate(outcomes, 1))
     return record
+
+
+def identical_runs(outcomes):
+    """(k, l), 1-based, for the first two runs whose test reconstructions are identical bit for bit, or None:
+    unseeded training never repeats itself, so this shows a seed that no reading of the source found."""
+    seen = {}
+    for k, outcome in enumerate(outcomes, 1):
+        digest = outcome.measured.outputs_sha256
+        if digest and digest in seen:
+            return seen[digest], k
+        if digest:
+            seen[digest] = k
+    return None
 
 
 def value_of(record, key):
@@ -127,6 +152,8 @@ class ProbeReport:
     outcome: str
     models: dict | None = None  # present only when the script ran to its end
     measured: dict | None = None
+    fit_ends: list[float] = field(default_factory=list)  # when each fit() returned (seconds since the epoch)
+    test_opens: list[float] = field(default_factory=list)  # when the OS saw test.txt opened: set by the grader
 
 
 def run_under_probe(text, task, data_dir, limits, sandboxed, keep):
@@ -142,10 +169,13 @@ def run_under_probe(text, task, data_dir, limits, sandboxed, keep):
             argv = ["-m", "probe", task, f"{inside}/{task}.py", f"{inside}/test.txt"]
             extra = {"GRADER_REPORT_FD": str(report.fileno())}
             command, cwd, env = sandbox.command(run_folder, PROBE, argv, sandboxed, extra)
-            run = sandbox.run_limited(command, cwd, env, limits.timeout_s, limits.memory_gib * 2**30,
-                                      pass_fds=(report.fileno(),))
+            with TestFileWatch(run_folder) as watch:  # every open of test.txt, by any code in the run
+                run = sandbox.run_limited(command, cwd, env, limits.timeout_s, limits.memory_gib * 2**30,
+                                          pass_fds=(report.fileno(),))
             report.seek(0)
             seen = parse_report(report.read().decode("utf-8", errors="replace"))
+            if seen is not None:
+                seen.test_opens = watch.opens
         if keep:
             shutil.rmtree(keep, ignore_errors=True)
             shutil.copytree(run_folder, keep, ignore=shutil.ignore_patterns(".home"))
@@ -193,10 +223,12 @@ def check_run(record, run, seen, limits):
     else:
         checks["memory"] = Check.passed(f"peak {record.peak_rss_gib:.2f} GiB resident")
     if run.killed:
+        record.reach_the_rest(f"the run was killed at the {run.killed} limit before this could be seen")
         return
     if seen is None:
         checks["crashed"] = Check.failed(f"exit status {run.status}, and the process ended before the grader's "
                                          "report")
+        record.reach_the_rest("the process ended before the grader's report")
         return
     finished = seen.models is not None
     if run.status != 0 or not finished:
@@ -209,31 +241,65 @@ def check_run(record, run, seen, limits):
         source = checks["seed"].evidence if not checks["seed"].ok else ""
         at_run_time = "at run time: " + ", ".join(sorted(set(seeds)))
         checks["seed"] = Check.failed("; ".join(filter(None, [source, at_run_time])))
-    check_test_order(checks, seen.events)
+    ended = "" if finished else f"the script ended {where_it_ended(run.output, record.task, seen)}"
+    check_test_order(checks, seen.events, ended, test_opened_at(seen), fit_ended_at(seen))
     if seen.other_reads:
         checks["other-data"] = Check.failed("read " + ", ".join(seen.other_reads[:10]))
+    elif ended:
+        checks["other-data"] = Check.not_reached(f"{ended}: what it would have read later is unknown")
     else:
         checks["other-data"] = Check.passed("only dataset.txt, test.txt and its own files")
     if finished:
         record.models = seen.models
         check_models(checks, seen.models, record.task)
         check_scores(record, seen.measured)
+    else:
+        record.reach_the_rest(f"{ended}, before its models could be inspected")
 
 
-def check_test_order(checks, events):
+def where_it_ended(output, task, seen):
+    """Where a script that did not finish stopped, in words: 'at line 5 (ValueError) before training'."""
+    lines = re.findall(rf'File "[^"]*{re.escape(task)}\.py", line (\d+)', output)
+    how = f"at line {lines[-1]}" if lines else seen.outcome
+    stage = ("before training" if "fit start" not in seen.events else
+             "before its training ended" if "fit end" not in seen.events else "before its evaluation")
+    return f"{how} {stage}"
+
+
+def test_opened_at(seen):
+    """When test.txt was first opened by anything in the process, as the OS saw it (seconds since the epoch)."""
+    return min(seen.test_opens) if seen.test_opens else None
+
+
+def fit_ended_at(seen):
+    return seen.fit_ends[-1] if seen.fit_ends else None
+
+
+def check_test_order(checks, events, ended="", opened_at=None, fit_end=None):
+    """test.txt opened only after the last fit() returned: by Python's own open (the probe's audit hook, `events`)
+    or by any code in the process, TensorFlow's readers and native libraries too (`opened_at`, the OS's first
+    open of the file, against `fit_end`, when the last fit() returned)."""
+    code = "test-before-training"
+    if opened_at is not None and fit_end is not None and opened_at < fit_end:
+        checks[code] = Check.failed(f"test.txt opened {fit_end - opened_at:.1f} s before the last fit() returned "
+                                    "(seen by the operating system: a read by any library counts)")
+        return
     if "open test.txt" not in events:
-        checks["test-before-training"] = Check.passed("test.txt never opened by the script")
+        if ended and "fit end" not in events:
+            checks[code] = Check.not_reached(f"{ended}: the test set was never due")
+        else:
+            checks[code] = Check.passed("test.txt never opened by the script")
         return
     first_test = events.index("open test.txt")
     if "fit end" not in events:
-        checks["test-before-training"] = Check.passed("no Keras fit() seen; test.txt opened at event "
-                                                      f"{first_test + 1} of {len(events)}")
+        checks[code] = Check.passed("no Keras fit() seen; test.txt opened at event "
+                                    f"{first_test + 1} of {len(events)}")
         return
     last_fit = len(events) - 1 - events[::-1].index("fit end")
     if first_test < last_fit:
-        checks["test-before-training"] = Check.failed(f"events: {', '.join(events[: last_fit + 1])}")
+        checks[code] = Check.failed(f"events: {', '.join(events[: last_fit + 1])}")
     else:
-        checks["test-before-training"] = Check.passed("test.txt first opened after the last fit() returned")
+        checks[code] = Check.passed("test.txt first opened after the last fit() returned")
 
 
 def check_models(checks, models, task):

@@ -14,8 +14,10 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
+from grader.catalogue import GRADER_FAULT
 from grader.records import PROBLEMS, TASKS, Limits, pace
 from grader.stop import stop
+from kit.stats import spread
 
 SCHEMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemes")
 AIM_MEASURES = {"accurate": None, "fast": "pace", "small": "parameters"}  # accurate: the task's accuracy
@@ -96,6 +98,8 @@ def misnamed(raw):
                 return f"[{key}]: unknown section" + nearest(key, [k for k, v in SECTIONS.items() if v is not None],
                                                              "[{}]")
             return f"{key}: unknown key" + nearest(key, SECTIONS)
+    if GRADER_FAULT in raw.get("void", {}).get("problems", ()) or GRADER_FAULT in raw.get("penalties", {}):
+        return f"{GRADER_FAULT}: the grader's own fault, never the student's: no scheme may void or penalise it"
     for section in ("limits", "void", "penalties", "task1", "task2"):
         for key in raw.get(section, {}):
             if key not in SECTIONS[section]:
@@ -164,13 +168,47 @@ def parse(text, path):
 
 
 # ---- one task's mark ------------------------------------------------------------------------------
+TIE_Z = 1.96  # two measured values tie in a rank unless they differ by more than this many standard deviations
+# of the difference of two runs (95 %): 29.1 s against 28.9 s must not decide a mark
+
+
 def measure(aim, task, peers):
     """The number an aim compares, as a function of a record: the task's accuracy, the pace among `peers`
-    (records.pace), or the size."""
+    (records.pace), or the size. Byte-identical files (the same SHA-256) among the peers share their mean, so
+    twins always rank alike."""
     if AIM_MEASURES[aim] == "pace":
-        return pace(peers)
-    key = AIM_MEASURES[aim] or ("digit_accuracy" if task == "task2" else "pixel_accuracy")
-    return lambda r: getattr(r.measured, key)
+        one = pace(peers)
+    else:
+        key = AIM_MEASURES[aim] or ("digit_accuracy" if task == "task2" else "pixel_accuracy")
+
+        def one(r):
+            return getattr(r.measured, key)
+
+    def shared(record):
+        twins = [r for r in peers if record.sha256 and r.sha256 == record.sha256] or [record]
+        values = [one(r) for r in twins if one(r) is not None]
+        return sum(values) / len(values) if values else one(record)
+
+    return shared
+
+
+def noise_sd(aim, task, peers, value):
+    """The run-to-run standard deviation of one measured value near `value`, measured on this machine: for
+    time, the pooled relative spread of the runs of the submissions run more than once (--runs), else of the
+    speed reference's runs; for accuracy, the pooled spread of the submissions run more than once, else 0
+    (nothing measured: only equal values tie). Parameter counts are counted, not measured: 0."""
+    if aim == "small":
+        return 0.0
+    if aim == "fast":
+        spreads = [spread([x["wall_s"] for x in r.runs])["std"] / spread([x["wall_s"] for x in r.runs])["mean"]
+                   for r in peers if len(r.runs) > 1 and all(x.get("wall_s") for x in r.runs)]
+        relative = (sum(s * s for s in spreads) / len(spreads)) ** 0.5 if spreads else \
+            max((r.reference_noise or 0.0 for r in peers), default=0.0)
+        return relative * value
+    key = "digit_accuracy" if task == "task2" else "pixel_accuracy"
+    spreads = [spread([x[key] for x in r.runs])["std"] for r in peers
+               if len(r.runs) > 1 and all(x.get(key) is not None for x in r.runs)]
+    return (sum(s * s for s in spreads) / len(spreads)) ** 0.5 if spreads else 0.0
 
 
 def task_parts(record, scheme, records):
@@ -182,6 +220,9 @@ def task_parts(record, scheme, records):
     task = scheme.tasks.get(record.task)
     if task is None:
         return []
+    if record.grader_failed:
+        return [Part(record.task, 0, task.marks + sum(a.marks for a in task.aims.values()),
+                     "not marked yet: the grader failed on this row, not your script; it is graded again")]
     void = [p for p in record.problems if p in scheme.void]
     if void:
         return [Part(record.task, 0, task.marks + sum(a.marks for a in task.aims.values()),
@@ -204,7 +245,7 @@ def task_parts(record, scheme, records):
 def eligible(record, scheme):
     """Whether a record earns marks at all: no problem the scheme voids on, every threshold met."""
     task = scheme.tasks.get(record.task)
-    return (task is not None and not any(p in scheme.void for p in record.problems)
+    return (task is not None and not record.grader_failed and not any(p in scheme.void for p in record.problems)
             and not missed_thresholds(record, task))
 
 
@@ -239,11 +280,18 @@ def aim_part(record, aim, rule, peers):
                 return Part(name, float(marks), rule.marks, f"{shown(aim, value)}: band {'>=' if higher else '<='} "
                             f"{shown(aim, threshold)}")
         return Part(name, 0, rule.marks, f"{shown(aim, value)}: below every band")
-    # Ties share the better place: the place is one more than the number of peers strictly ahead.
-    ahead = sum((of(r) > value) if higher else (of(r) < value) for r in peers)
+    # Ties share the better place: the place is one more than the number of peers ahead by more than the
+    # run-to-run noise allows (TIE_Z standard deviations of a difference of two runs).
+    def margin(other):
+        return TIE_Z * 2**0.5 * noise_sd(aim, record.task, peers, (value + other) / 2)
+
+    ahead = sum(((of(r) - value) if higher else (value - of(r))) > margin(of(r)) for r in peers)
     share = 1.0 if len(peers) < 2 else 1 - ahead / (len(peers) - 1)
+    near = margin(value)
+    ties = (f"; values within {shown(aim, near) if aim != 'accurate' else f'{near:.2%}'} of each other tie "
+            "(run-to-run noise measured on this machine)" if near > 0 else "")
     return Part(name, round(rule.marks * share, 2), rule.marks,
-                f"{shown(aim, value)}: place {ahead + 1} of {len(peers)} submissions that earn marks")
+                f"{shown(aim, value)}: place {ahead + 1} of {len(peers)} submissions that earn marks{ties}")
 
 
 
@@ -321,7 +369,10 @@ def marks_table(records, scheme, manual=None, computed=None, attention=frozenset
             total = 0.0  # the scheme voids a submission without its report
         row["total"] = f"{min(max(total, 0.0), scheme.total):g}"
         pending = [part for part in scheme.manual if part not in given]
-        row["status"] = ("needs attention" if student in attention else "provisional" if pending else "complete")
+        unfinished = [f"{task} (the grader failed: re-run)" for task, r in mine.items() if r.grader_failed]
+        pending += unfinished  # a total missing a row the grader owes is not final either
+        row["status"] = ("needs attention" if student in attention or unfinished else
+                         "provisional" if pending else "complete")
         row["to_mark"] = ", ".join(pending)
         rows.append(row)
     return rows

@@ -8,6 +8,7 @@ and written to <student>/<task>.json and to a grades.csv row only here (`to_json
 
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from grader.catalogue import GRADER_FAULT, RULES, applies
 from kit.stats import spread
 
 TASKS = ("task1", "task2")  # the scripts a submission holds, as <task>.py
@@ -15,26 +16,8 @@ KINDS = (*TASKS, "report")  # what a record grades: a script, or the report PDF 
 TIME_LIMIT_S = 600  # the assignment: at most 10 minutes on a CPU
 MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
 
-# Every problem a row can show, in the order they are checked, and what each means.
-PROBLEMS = {
-    "missing": "the task file is not in the submission",
-    "syntax": "the file is not valid Python",
-    "imports": "imports something other than TensorFlow/Keras, NumPy, Matplotlib, scikit-learn or the standard library",
-    "evaluation-changed": "the evaluation block is not byte for byte the provided one",
-    "seed": "sets a random seed (in the source or at run time)",
-    "test-before-training": "test.txt was opened before the last fit() returned",
-    "other-data": "read data or weights from a file other than dataset.txt, test.txt or what the run wrote",
-    "thought-vector": "the thought vector is not exactly 256 tanh units in a layer named thought_vector",
-    "output-activation": "the image output is not sigmoid (task 2: or the digit output not softmax)",
-    "classifier-path": "the digit classifier sees the image other than through the thought vector",
-    "over-time": "killed at the time limit",
-    "memory": "killed at the memory limit",
-    "crashed": "exited with an error or before the evaluation",
-    "score-mismatch": "printed accuracy differs from the grader's measurement by more than 0.01 points",
-    "report-missing": "no report PDF (assignment2.pdf, or the only .pdf) in the submission",
-    "report-unreadable": "the report PDF cannot be read (corrupt, encrypted, not a PDF, or too large)",
-    "report-no-charts": "the report PDF holds no chart: no image and no vector drawing",
-}
+# Every problem a row can show, in the order they are checked, and what each means (grader/catalogue.py).
+PROBLEMS = {rule.code: rule.broken for rule in RULES}
 
 # grades.csv, column by column (docs/marking.md). Measured numbers are the mean over the runs; *_sd their
 # standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task;
@@ -43,7 +26,7 @@ PROBLEMS = {
 COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digit_accuracy", "printed_pixel_accuracy",
            "printed_digit_accuracy", "duration_s", "wall_s", "parameters", "changed_lines", "sandboxed",
            "student_id", "student_name", "file", "runs", "pixel_accuracy_sd", "digit_accuracy_sd", "wall_s_sd",
-           "mark", "most_similar", "speed_vs_reference"]
+           "mark", "most_similar", "speed_vs_reference", "not_reached"]
 RUN_NUMBERS = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what each run of several keeps
 
 
@@ -60,12 +43,24 @@ class Limits:
     runs: int = 1  # runs of the script, each in a fresh sandbox: nothing is seeded, so one run is one draw
 
 
+STATUSES = ("passed", "failed", "not reached", "grader error")  # check50's Status: never "passed" for what a run
+# did not reach, never the student's fault for what the grader did
+
+
 @dataclass
 class Check:
-    """One rule: whether it held, and what shows it."""
+    """One rule: whether it held, what shows it, and its status (one of STATUSES): a check that is not `ok` is
+    failed (the student's), not reached (the run ended before it could be seen) or a grader error."""
 
     ok: bool
     evidence: str
+    status: str = ""
+
+    def __post_init__(self):
+        if not self.status:
+            self.status = "passed" if self.ok else "failed"
+        if self.status not in STATUSES or (self.status == "passed") != self.ok:
+            raise ValueError(f"a check that is {'ok' if self.ok else 'not ok'} cannot be {self.status!r}")
 
     @classmethod
     def passed(cls, evidence):
@@ -74,6 +69,15 @@ class Check:
     @classmethod
     def failed(cls, evidence):
         return cls(False, evidence)
+
+    @classmethod
+    def not_reached(cls, why):
+        return cls(False, why, "not reached")
+
+    @property
+    def failing(self):
+        """Whether this check is a problem of the student's."""
+        return self.status == "failed"
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Numbers:
     duration_s: float | None = None
     parameters: int | None = None
     error: str | None = None
+    outputs_sha256: str | None = None  # of the test reconstructions, bit for bit: runs that match were seeded
 
     def to_json(self):
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -115,6 +120,7 @@ class Record:
     submitted_at: str = ""  # the graded file's time as the download kept it (ISO): for Moodle's worksheet
     runs: list[dict] = field(default_factory=list)  # each run's RUN_NUMBERS, when it ran more than once
     reference_s: float | None = None  # the speed reference's wall time in this record's folder (reference.py)
+    reference_noise: float | None = None  # the relative spread of the reference's runs there: noise in time
     changed_lines: int | None = None  # provided lines changed outside the TODO blocks
     wall_s: float | None = None  # the grader's clock on the whole run
     exit_status: int | None = None
@@ -133,14 +139,38 @@ class Record:
 
     @classmethod
     def crashed(cls, task, student, why, sandboxed):
-        """A run that ended without a record of its own (the grader failed, or a batch system killed it)."""
+        """A run that ended without a record of its own, by the student's doing (a batch system ended it at its
+        time or memory limit)."""
         return cls(task, student, sandboxed, checks={"crashed": Check.failed(why)})
+
+    @classmethod
+    def grader_error(cls, task, student, why, sandboxed):
+        """A row the grader could not finish: its fault, not the student's (an exception of its own, a batch
+        node that failed or was taken back). No scheme voids it; the next call grades it again."""
+        record = cls(task, student, sandboxed, checks={GRADER_FAULT: Check.failed(why)})
+        record.reach_the_rest(f"not graded: {why}")
+        return record
+
+    def reach_the_rest(self, why):
+        """Mark every check of this task that has no status yet as not reached, with the reason."""
+        for code in applies(self.task):
+            if code not in self.checks and code != GRADER_FAULT:
+                self.checks[code] = Check.not_reached(why)
 
     # ---- what follows from the checks -----------------------------------------------------------
     @property
     def problems(self):
         """The problem codes of the failed checks, in PROBLEMS order."""
-        return [code for code in PROBLEMS if code in self.checks and not self.checks[code].ok]
+        return [code for code in PROBLEMS if code in self.checks and self.checks[code].failing]
+
+    @property
+    def not_reached(self):
+        """The codes of the checks the run never reached, in PROBLEMS order."""
+        return [code for code in PROBLEMS if code in self.checks and self.checks[code].status == "not reached"]
+
+    @property
+    def grader_failed(self):
+        return GRADER_FAULT in self.problems
 
     @property
     def valid(self):
@@ -194,7 +224,8 @@ class Record:
                 "runs": str(max(len(self.runs), 1)) if self.wall_s is not None else "0",
                 "pixel_accuracy_sd": sd("pixel_accuracy", "{:.2f}", 100),
                 "digit_accuracy_sd": sd("digit_accuracy", "{:.2f}", 100), "wall_s_sd": sd("wall_s", "{:.1f}"),
-                "mark": "", "most_similar": "", "speed_vs_reference": number(self.speed, "{:.2f}")}
+                "mark": "", "most_similar": "", "speed_vs_reference": number(self.speed, "{:.2f}"),
+                "not_reached": ";".join(self.not_reached)}
 
     def as_student(self, student):
         """This record under a student's name."""

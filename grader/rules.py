@@ -13,8 +13,12 @@ import sys
 # What a task script may import: TensorFlow/Keras, NumPy, Matplotlib, scikit-learn (for t-SNE)
 # and Python's standard library.
 ALLOWED_IMPORTS = {"tensorflow", "keras", "numpy", "matplotlib", "sklearn"} | set(sys.stdlib_module_names)
-SEEDING_CALLS = {"set_seed", "seed", "set_random_seed", "manual_seed"}
+SEEDING_CALLS = {"set_seed", "seed", "set_random_seed", "manual_seed", "set_global_generator"}
 SEEDING_KEYWORDS = {"seed", "random_state"}
+# Generators seeded by their first argument: NumPy's default_rng, RandomState and SeedSequence, Python's
+# random.Random, TensorFlow's Generator.from_seed and Keras's SeedGenerator. Built with a literal or a constant
+# (a module-level name bound to a literal), they make every run draw the same numbers.
+SEEDED_GENERATORS = {"default_rng", "RandomState", "SeedSequence", "Random", "from_seed", "SeedGenerator"}
 EVALUATION_START, EVALUATION_END = "# ==== EVALUATION", "# ==== END OF EVALUATION"
 
 
@@ -105,15 +109,39 @@ def disallowed_imports(tree, name):
     return found
 
 
+def constants(tree):
+    """Module-level names bound to a literal number, string or bytes: {name: value}."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is not None:
+            found.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
+    return found
+
+
+def literal_seed(node, known):
+    """The seed a generator call is given as a literal or a constant, in words; or None."""
+    given = node.args[:1] + [k.value for k in node.keywords if k.arg in ("seed", "x", "entropy")]
+    for value in given:
+        if isinstance(value, ast.Constant) and value.value is not None:
+            return repr(value.value)
+        if isinstance(value, ast.Name) and value.id in known:
+            return f"{value.id} = {known[value.id]!r}"
+    return None
+
+
 def seeds_in_source(tree, name):
-    """'name:line: ...' for each seeding call and each seed=/random_state= argument that is not None."""
-    found = []
+    """'name:line: ...' for each seeding call, each generator seeded with a literal or constant, and each
+    seed=/random_state= argument that is not None."""
+    found, known = [], constants(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
         if called in SEEDING_CALLS:
             found.append(f"{name}:{node.lineno}: {called}() call")
+        elif called in SEEDED_GENERATORS and (seed := literal_seed(node, known)):
+            found.append(f"{name}:{node.lineno}: {called}({seed}): a seeded generator")
+            continue  # its seed= keyword is this same finding
         for keyword in node.keywords:
             is_none = isinstance(keyword.value, ast.Constant) and keyword.value.value is None
             if keyword.arg in SEEDING_KEYWORDS and not is_none:

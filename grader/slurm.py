@@ -21,7 +21,7 @@ from collections import Counter
 from grader import outputs
 from grader.finish import finish_class
 from grader.gradebook import Gradebook
-from grader.records import KINDS, Record
+from grader.records import KINDS, Check, Record
 from grader.stop import stop
 
 CPUS_PER_TASK = 2  # TensorFlow uses the cores it is given; the kit's timings are on 2
@@ -58,7 +58,7 @@ def grade_class(args, found, scheme, settings):
             if not graded:
                 state, reason = ended.get(i, ("UNKNOWN", "Slurm kept no state for it"))
                 why = f"Slurm array task {job}_{i} ended {state} ({reason}) before this row was written"
-                outputs.save_record(args.out, Record.crashed(task, student, why, sandboxed=False))
+                outputs.save_record(args.out, ended_record(task, student, state, why))
                 lost += 1
     records, _ = finish_class(args.out, args.starter, scheme, settings.canvas_column)
     states = ", ".join(f"{n} {s}" for s, n in sorted(count(ended).items()))
@@ -103,6 +103,23 @@ cd {shlex.quote(KIT)}
 exec {shlex.join(grade)} --only "$STUDENT" --out {shlex.quote(folder)}/parts/"$SLURM_ARRAY_TASK_ID"
 """)
     return path
+
+
+# How an array task ended, by whose doing: its own time or memory limit is the student's script's; a node that
+# failed, a preemption, a cancellation or a state Slurm forgot is not, and the row is graded again.
+STUDENTS_STATES = {"TIMEOUT": "over-time", "OUT_OF_MEMORY": "memory"}
+
+
+def ended_record(task, student, state, why):
+    """The row of a task an array task did not finish: the student's problem for TIMEOUT and OUT_OF_MEMORY, else
+    a grader error (NODE_FAIL, PREEMPTED, CANCELLED, FAILED, UNKNOWN ...)."""
+    code = STUDENTS_STATES.get(state.split()[0].rstrip("+"))
+    if code is None or task == "report":  # a report is read, not run: its row missing is never its fault
+        return Record.grader_error(task, student, why, sandboxed=False)
+    record = Record(task, student, False, checks={"missing": Check.passed("graded on a Slurm node"),
+                                                  code: Check.failed(why)})
+    record.reach_the_rest(f"{why}: the run never reached this")
+    return record
 
 
 def task_states(job):

@@ -23,7 +23,7 @@ def test_a_record_survives_its_json_and_leaves_its_files_out():
     record = graded(missing=True, crashed=True)
     document = record.to_json()
     assert "log" not in document and "diff_html" not in document and "folder" not in document
-    assert document["checks"]["crashed"] == {"ok": True, "evidence": "evidence of crashed"}
+    assert document["checks"]["crashed"] == {"ok": True, "evidence": "evidence of crashed", "status": "passed"}
     assert document["problems"] == [] and document["valid"] is True
     assert "exit_status" not in document  # a run-only fact, absent where it is unknown
     back = Record.from_json(document, folder="out/jane")
