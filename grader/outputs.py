@@ -58,7 +58,7 @@ def write_class(out, records, marked=None):
     """grades.csv, summary.md and index.html for these records, in `out` (written again after every run);
     `marked`: the class's marks (marks.ClassMarks), once a batch has ended."""
     os.makedirs(out, exist_ok=True)
-    copying = similarity.saved(out) or {"most_similar": {}, "flagged": [], "threshold": similarity.THRESHOLD}
+    copying = similarity.saved(out) or {"most_similar": {}, "flagged": [], "scores": {}}
     rows = []
     for r in records:
         row = r.row()
@@ -189,13 +189,43 @@ def sandbox_sentence(summary):
             "read, never run, each in a process of its own with a time and memory limit.")
 
 
+FLAG_RULE = (f"a pair is flagged when its score stands at least {similarity.Z:g} robust standard deviations above "
+             f"its class's other pairs of the task and is at least {similarity.FLOOR:.2f}; the score is the larger "
+             "of the text match (copydetect, on the students' own code, each passage weighted by its rarity in the "
+             "class) and the structure match (the model and training both build). A reason to look, not a verdict.")
+
+
 def copying_lines(copying):
-    """The flagged pairs, as Markdown lines."""
+    """The flagged pairs, ranked, with their evidence, as Markdown lines."""
     flagged = copying["flagged"]
-    lines = ["", f"## Possible copying: {len(flagged)} pair(s) at or above {copying['threshold']:.2f}", "",
-             "Scores from copydetect with the starter's code left out; a reason to look at the side-by-side page, "
-             "not a verdict.", ""]
-    return lines + [f"- {p['task']}: {p['a']} and {p['b']}, score {p['score']:.2f} ({p['page']})" for p in flagged]
+    lines = ["", f"## Possible copying: {len(flagged)} pair(s)", "", FLAG_RULE[0].upper() + FLAG_RULE[1:], ""]
+    return lines + [f"- {p['task']}: {p['a']} and {p['b']}, score {p['score']:.2f} ({p['z']:.1f} sd above the class; "
+                    f"text {p['text']:.2f}, structure {p['structure']:.2f}) ({p['page']})" for p in flagged]
+
+
+def histogram_svg(scores, flagged, width=360, height=90, bins=20):
+    """A small histogram of a task's pair scores (0-1) as inline SVG, the flagged pairs' bars red: how far a flagged
+    pair stands out from its class."""
+    counts, hot = [0] * bins, [0] * bins
+    for s in scores:
+        counts[min(int(s * bins), bins - 1)] += 1
+    for s in flagged:
+        hot[min(int(s * bins), bins - 1)] += 1
+    top = max(counts) or 1
+    bar = width / bins
+    rects = []
+    for i, (n, h) in enumerate(zip(counts, hot)):
+        if not n:
+            continue
+        tall = max(2.0, (height - 18) * (n ** 0.5) / (top ** 0.5))  # square-root scale: one flagged pair shows
+        colour = "#c0392b" if h else "#7f8c8d"
+        rects.append(f'<rect x="{i * bar + 1:.1f}" y="{height - 14 - tall:.1f}" width="{bar - 2:.1f}" '
+                     f'height="{tall:.1f}" fill="{colour}"><title>{n} pair(s) scoring {i / bins:.2f}-'
+                     f'{(i + 1) / bins:.2f}</title></rect>')
+    axis = (f'<text x="0" y="{height - 2}" font-size="10">0</text><text x="{width / 2 - 8:.0f}" y="{height - 2}" '
+            f'font-size="10">0.5</text><text x="{width - 10}" y="{height - 2}" font-size="10">1</text>')
+    return (f'<svg width="{width}" height="{height}" role="img" aria-label="pair scores">'
+            f'{"".join(rects)}{axis}</svg>')
 
 
 def summary_markdown(records, copying=None):
@@ -272,9 +302,12 @@ def index_html(records, rows=None, copying=None, marked=None):
         ranks.append("</div>")
     warn = ' class="warn"' if c["unsandboxed"] else ""
     pairs = (copying or {}).get("flagged", [])
-    threshold = (copying or {}).get("threshold", similarity.THRESHOLD)
-    flagged = "".join(f'<li>{p["task"]}: {html.escape(p["a"])} and {html.escape(p["b"])}, score {p["score"]:.2f} '
-                      f'(<a href="{html.escape(p["page"])}">side by side</a>)</li>' for p in pairs) or "<li>none</li>"
+    flagged = "".join(f'<li>{p["task"]}: {html.escape(p["a"])} and {html.escape(p["b"])}, score {p["score"]:.2f}, '
+                      f'{p["z"]:.1f} sd above the class (text {p["text"]:.2f}, structure {p["structure"]:.2f}; '
+                      f'<a href="{html.escape(p["page"])}">side by side</a>)</li>' for p in pairs) or "<li>none</li>"
+    charts = "".join(f"<div><h3>{task}: {len(scores)} pair scores</h3>"
+                     + histogram_svg(scores, [p["score"] for p in pairs if p["task"] == task]) + "</div>"
+                     for task, scores in (copying or {}).get("scores", {}).items() if scores)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Grades</title>
 <style>
@@ -295,8 +328,9 @@ tr.provisional {{background: #fff6d5}}
 <h2>Problems</h2>
 <table><tr><th>problem</th><th>submissions</th><th>meaning</th></tr>{problems}</table>
 {chr(10).join(ranks)}
-<h2>Possible copying: {len(pairs)} pair(s) at or above {threshold:.2f}</h2>
-<p class="note">Scores from copydetect with the starter's code left out: a reason to look, not a verdict.</p>
+<h2>Possible copying: {len(pairs)} pair(s)</h2>
+<p class="note">{html.escape(FLAG_RULE[0].upper() + FLAG_RULE[1:])}</p>
 <ul>{flagged}</ul>
+<div class="aims">{charts}</div>
 </body></html>
 """

@@ -116,3 +116,13 @@ def compare_spreads(a, b):
     dof = (va + vb) ** 2 / (va**2 / (a["n"] - 1) + vb**2 / (b["n"] - 1))
     half = stats.t.ppf(0.975, dof) * se
     return Comparison(gap, gap - half, gap + half, min(a["n"], b["n"]), counted)
+
+
+def wilson(hits, n, confidence=0.95):
+    """(low, high): the Wilson score interval of a proportion hits/n (scipy's binomtest); (0, 1) for n = 0."""
+    if n == 0:
+        return 0.0, 1.0
+    from scipy.stats import binomtest
+
+    interval = binomtest(hits, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(interval.low), float(interval.high)

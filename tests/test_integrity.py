@@ -2,8 +2,11 @@
 Nothing here runs a submission: the copying check reads files, and the scripts below do not parse."""
 
 import csv
+import html
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,8 +16,8 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from bench.copying_class import COPIES, make_class
 from grader import report_pdf, similarity
-from kit.copying_class import COPIES, make_class
 from kit.runs import headless_env
 from kit.scripts import REPO
 
@@ -40,6 +43,44 @@ def test_a_disguised_copy_is_caught_and_independent_work_is_not(compared):
     assert {c for c, s, _ in COPIES if s == "kit"} <= set(lineage)
 
 
+SMALL_CLASS = ("deep", "functions", "batchnorm", "minimal-d", "minimal-e")  # five originals, two textbook-minimal
+SMALL_COPIES = ("deep-as-sequential", "functions-inlined", "batchnorm-renamed")  # and three disguised copies
+
+
+def test_in_a_class_of_eight_the_three_disguised_copies_are_flagged_and_nothing_else(tmp_path):
+    lineage = make_class(str(tmp_path), SMALL_CLASS)
+    for student in set(lineage) - set(SMALL_CLASS) - set(SMALL_COPIES):
+        shutil.rmtree(tmp_path / student)
+    assert len(os.listdir(tmp_path)) == 8
+    flagged = similarity.write(str(tmp_path), os.path.join(REPO, "starter"))
+    pairs = {tuple(sorted((p.a, p.b))) for p in flagged}
+    assert pairs == {("deep", "deep-as-sequential"), ("functions", "functions-inlined"),
+                     ("batchnorm", "batchnorm-renamed")}
+
+
+def test_a_sequential_model_rewritten_as_functional_matches_and_minimal_solutions_do_not(tmp_path):
+    make_class(str(tmp_path), ("sequential", "minimal-a", "minimal-b", "minimal-c", "minimal-d", "minimal-e",
+                               "minimal-f"))
+    pairs = {tuple(sorted((p.a, p.b))): p for p in similarity.compare_class(str(tmp_path),
+                                                                              os.path.join(REPO, "starter"))}
+    rewrite = pairs[("sequential", "sequential-as-functional")]
+    assert rewrite.structure >= 0.9 and similarity.is_flagged(rewrite)
+    minimal = [p for key, p in pairs.items() if all(k.startswith("minimal") for k in key)]
+    assert len(minimal) == 15 and not any(similarity.is_flagged(p) for p in minimal)
+    assert max(p.score for p in minimal) < similarity.FLOOR
+
+
+def test_starter_lines_are_never_marked_as_matched(compared):
+    out, _, flagged = compared
+    starter = {line.strip() for line in open(os.path.join(REPO, "starter", "task1.py")) if line.strip()}
+    marked = {}
+    for pair in flagged:
+        page = (out / pair.page).read_text()
+        marked[pair.page] = [html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", page)]
+        assert not any(line.strip() in starter for line in marked[pair.page]), pair.page
+    assert sum(map(len, marked.values())) > 20  # the pages do mark the students' own matched code
+
+
 def test_the_starters_code_does_not_count(tmp_path):
     starter = open(os.path.join(REPO, "starter", "task1.py")).read()
     for student in ("ann", "bob"):  # both hand in the starter itself, with one different line each
@@ -54,11 +95,18 @@ def test_similarity_files_and_the_side_by_side_page(compared):
     out, _, flagged = compared
     with open(out / "similarity.csv") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == len(flagged) and all(float(r["score"]) >= similarity.THRESHOLD for r in rows)
+    assert len(rows) == len(flagged) and all(float(r["score"]) >= similarity.FLOOR for r in rows)
+    assert all(float(r["z"]) >= similarity.Z for r in rows)
     page = (out / rows[0]["page"]).read_text()
     assert page.count("<mark>") >= 1 and "not a verdict" in page and "&lt;" not in page.split("<pre>")[0]
-    most = json.loads((out / "similarity.json").read_text())["most_similar"]
+    saved = json.loads((out / "similarity.json").read_text())
+    most = saved["most_similar"]
     assert most["kit/task1"]["student"].startswith("kit-") and most["kit/task1"]["score"] >= 0.9
+    best = max(p.score for p in similarity.compare_class(str(out), os.path.join(REPO, "starter"), pages=False)
+               if "kit" in (p.a, p.b))
+    assert most["kit/task1"]["score"] == round(best, 2)  # the same measure as the flags
+    students = sum((out / name / "task1.py").is_file() for name in os.listdir(out))
+    assert len(saved["scores"]["task1"]) == students * (students - 1) // 2  # every pair's score, for the histogram
 
 
 def test_flagged_pairs_reach_grades_summary_and_index(tmp_path):
@@ -75,6 +123,7 @@ def test_flagged_pairs_reach_grades_summary_and_index(tmp_path):
     assert rows[("kit", "task1")]["most_similar"].startswith("kit-")
     index = (tmp_path / "out" / "index.html").read_text()
     assert "Possible copying" in index and 'href="similarity/task1-kit-kit-all.html"' in index
+    assert '<svg width="360" height="90" role="img" aria-label="pair scores">' in index and "#c0392b" in index
     assert "Possible copying" in (tmp_path / "out" / "summary.md").read_text()
 
 

@@ -377,9 +377,10 @@ def test_a_class_graded_through_a_slurm_job_array(tmp_path, slurm):
     with open(tmp_path / "out" / "grades.csv") as f:
         rows = {(r["student"], r["task"]): r for r in csv.DictReader(f)}
     assert rows[("a_syntax", "task1")]["problems"] == "syntax;evaluation-changed"  # graded on the node
-    assert rows[("b_hang", "task1")]["problems"] == "crashed"
-    evidence = json.loads((tmp_path / "out" / "b_hang" / "task1.json").read_text())["checks"]["crashed"]["evidence"]
+    assert rows[("b_hang", "task1")]["problems"] == "over-time"  # Slurm's time limit: the student's script's
+    evidence = json.loads((tmp_path / "out" / "b_hang" / "task1.json").read_text())["checks"]["over-time"]["evidence"]
     assert "ended TIMEOUT (TimeLimit)" in evidence
+    assert rows[("b_hang", "report")]["problems"] == "grader-error"  # never read: not the student's doing
     assert (tmp_path / "out" / "marks.csv").exists() and (tmp_path / "out" / "index.html").exists()
 
 

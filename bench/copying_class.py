@@ -196,7 +196,189 @@ autoencoder.compile(optimizer=keras.optimizers.Adam(2e-3), loss=keras.losses.Bin
 train_set = tf.data.Dataset.from_tensor_slices(x_train).shuffle(4096).batch(BATCH_SIZE).map(flipped)
 history = autoencoder.fit(train_set, epochs=EPOCHS, validation_data=(x_val, x_val), verbose=2)"""),
 }
+
+# Textbook-minimal solutions, written independently: each only what the assignment requires (one Dense layer each
+# way, Adam or another stock optimiser, cross-entropy, fit), in the words different students would use. Most of
+# their code is the idiom every short Keras autoencoder shares: the check must not flag them against each other.
+MINIMAL = {
+    "minimal-a": (
+        """EPOCHS = 50  # validation loss flat by then
+BATCH_SIZE = 256""",
+        """inp = keras.Input(shape=(PIXELS,))
+encoded = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(inp)
+encoder = keras.Model(inp, encoded, name="encoder")
+latent = keras.Input(shape=(THOUGHT_VECTOR,))
+decoded = layers.Dense(PIXELS, activation="sigmoid")(latent)
+decoder = keras.Model(latent, decoded, name="decoder")
+autoencoder = keras.Model(inp, decoder(encoder(inp)), name="autoencoder")
+autoencoder.compile(optimizer="adam", loss="binary_crossentropy")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True,
+                          validation_data=(x_val, x_val), verbose=2)"""),
+    "minimal-b": (
+        """N_EPOCHS = 30
+BATCH = 128  # fits in memory easily""",
+        """encoder = keras.Sequential([keras.Input((PIXELS,)),
+                           layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")], name="encoder")
+decoder = keras.Sequential([keras.Input((THOUGHT_VECTOR,)), layers.Dense(PIXELS, activation="sigmoid")],
+                           name="decoder")
+autoencoder = keras.Sequential([encoder, decoder])
+autoencoder.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam())""",
+        """history = autoencoder.fit(x_train, x_train, batch_size=BATCH, epochs=N_EPOCHS,
+                          validation_data=(x_val, x_val), verbose=2)"""),
+    "minimal-c": (
+        """EPOCHS = 100
+BATCH_SIZE = 32
+PATIENCE = 10  # stop when validation stalls this long""",
+        """x_in = keras.Input(shape=(PIXELS,))
+h = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(x_in)
+encoder = keras.Model(x_in, h, name="encoder")
+h_in = keras.Input(shape=(THOUGHT_VECTOR,))
+x_out = layers.Dense(PIXELS, activation="sigmoid")(h_in)
+decoder = keras.Model(h_in, x_out, name="decoder")
+autoencoder = keras.Model(x_in, decoder(encoder(x_in)))
+autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="binary_crossentropy",
+                    metrics=["accuracy"])""",
+        """early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE, restore_best_weights=True)
+history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, validation_data=(x_val, x_val),
+                          callbacks=[early], verbose=2)"""),
+    "minimal-d": (
+        """EPOCHS = 20
+LEARNING_RATE = 0.005""",
+        """def make_models():
+    image = keras.Input(shape=(PIXELS,))
+    thought = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(image)
+    code = keras.Input(shape=(THOUGHT_VECTOR,))
+    pixels = layers.Dense(PIXELS, activation="sigmoid")(code)
+    enc, dec = keras.Model(image, thought, name="encoder"), keras.Model(code, pixels, name="decoder")
+    return enc, dec, keras.Model(image, dec(enc(image)))
+
+
+encoder, decoder, autoencoder = make_models()
+autoencoder.compile(keras.optimizers.RMSprop(LEARNING_RATE), "binary_crossentropy")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, validation_data=(x_val, x_val), verbose=2)"""),
+    "minimal-e": (
+        """EPOCHS = 40
+BATCH_SIZE = 64
+L2 = 1e-4  # small weight decay as regularisation""",
+        """a = keras.Input(shape=(PIXELS,))
+b = layers.Dense(THOUGHT_VECTOR, activation="tanh", kernel_regularizer=keras.regularizers.l2(L2),
+                 name="thought_vector")(a)
+encoder = keras.Model(a, b, name="encoder")
+c = keras.Input(shape=(THOUGHT_VECTOR,))
+decoder = keras.Model(c, layers.Dense(PIXELS, activation="sigmoid")(c), name="decoder")
+autoencoder = keras.Model(a, decoder(encoder(a)))
+autoencoder.compile(optimizer="adam", loss="binary_crossentropy")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE,
+                          validation_data=(x_val, x_val), verbose=2)"""),
+    "minimal-f": (
+        """EPOCHS = 25  # more did not help on validation
+BATCH_SIZE = 100
+DROP = 0.1  # dropout on the input pixels""",
+        """pixels_in = keras.Input((PIXELS,), name="pixels")
+dropped = layers.Dropout(DROP)(pixels_in)
+tv = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(dropped)
+encoder = keras.Model(pixels_in, tv, name="encoder")
+tv_in = keras.Input((THOUGHT_VECTOR,))
+decoder = keras.Model(tv_in, layers.Dense(PIXELS, activation="sigmoid", name="recon")(tv_in), name="decoder")
+autoencoder = keras.Model(pixels_in, decoder(encoder(pixels_in)), name="ae")
+autoencoder.compile(keras.optimizers.Adam(1e-3), keras.losses.BinaryCrossentropy())""",
+        """history = autoencoder.fit(x_train, x_train, BATCH_SIZE, EPOCHS, verbose=2,
+                          validation_data=(x_val, x_val))"""),
+}
+SOLUTIONS |= MINIMAL
 KIT = "kit"  # the kit's own task1.py: one more independent solution
+
+# Copies rewritten by hand, as a student rewrites what they copied so that no line stays the same: the original's
+# model, settings and training kept, the code around them changed. Each is (name, original, (settings, model,
+# training), whose settings and training: None for the original's, else a student's name (a partial copy: the
+# donor's, or its own)); "deep" written as one Sequential per side, "sequential" written with the functional API,
+# "functions"
+# with its helpers inlined and its statements reordered, and two partial copies that keep only another's model.
+REWRITTEN = {
+    "sequential-as-functional": ("sequential", (
+        """LR = 0.002
+L1_CODE = 1e-6
+N_EPOCHS = 25""",
+        """first = keras.Input(shape=(PIXELS,))
+squeezed = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector",
+                        activity_regularizer=keras.regularizers.L1(L1_CODE))(first)
+encoder = keras.Model(first, squeezed, name="encoder")
+second = keras.Input(shape=(THOUGHT_VECTOR,))
+decoder = keras.Model(second, layers.Dense(PIXELS, activation="sigmoid")(second), name="decoder")
+autoencoder = keras.Model(first, decoder(encoder(first)), name="autoencoder")
+autoencoder.compile(keras.optimizers.Adam(learning_rate=LR), keras.losses.BinaryCrossentropy())""",
+        """history = autoencoder.fit(x_train, x_train, validation_data=(x_val, x_val), epochs=N_EPOCHS, verbose=2)"""),
+        None),
+    "deep-as-sequential": ("deep", (
+        """BATCH = 64
+EPOCHS = 30
+DROPOUT = 0.2
+HIDDEN = 512""",
+        """encoder = keras.Sequential(name="encoder")
+encoder.add(keras.Input(shape=(PIXELS,)))
+encoder.add(layers.Dense(HIDDEN, activation="relu"))
+encoder.add(layers.Dropout(DROPOUT))
+encoder.add(layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector"))
+decoder = keras.Sequential(name="decoder")
+decoder.add(keras.Input(shape=(THOUGHT_VECTOR,)))
+decoder.add(layers.Dense(HIDDEN, activation="relu"))
+decoder.add(layers.Dense(PIXELS, activation="sigmoid"))
+autoencoder = keras.Sequential([encoder, decoder])
+autoencoder.compile(optimizer="rmsprop", loss="mse")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH, shuffle=True, verbose=2,
+                          validation_data=(x_val, x_val))"""), None),
+    "functions-inlined": ("functions", (
+        """WEIGHT_DECAY = 1e-4
+BATCH_SIZE = 100
+EPOCHS = 35""",
+        """code_in = keras.Input(shape=(THOUGHT_VECTOR,), name="code")
+decoder = keras.Model(code_in, layers.Dense(PIXELS, activation="sigmoid", name="image_out")(code_in),
+                      name="decoder")
+pixels_in = keras.Input(shape=(PIXELS,), name="image")
+encoder = keras.Model(pixels_in, layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(pixels_in),
+                      name="encoder")
+image_in = keras.Input(shape=(PIXELS,))
+autoencoder = keras.Model(image_in, decoder(encoder(image_in)), name="autoencoder")
+autoencoder.compile(loss="binary_crossentropy", optimizer=keras.optimizers.AdamW(weight_decay=WEIGHT_DECAY))""",
+        """validation = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(BATCH_SIZE)
+training = tf.data.Dataset.from_tensor_slices((x_train, x_train)).shuffle(len(x_train)).batch(BATCH_SIZE)
+history = autoencoder.fit(training, validation_data=validation, epochs=EPOCHS, verbose=2)"""), None),
+    "batchnorm-model-only": ("batchnorm", (
+        """EPOCHS = 45
+BATCH_SIZE = 50
+WIDTH = 384
+LEAK = 0.1""",
+        """picture = keras.Input(shape=(PIXELS,))
+act = layers.Dense(WIDTH)(picture)
+act = layers.BatchNormalization()(act)
+act = layers.LeakyReLU(negative_slope=LEAK)(act)
+tvec = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(act)
+encoder = keras.Model(picture, tvec, name="encoder")
+tvec_in = keras.Input(shape=(THOUGHT_VECTOR,))
+act = layers.LeakyReLU(negative_slope=LEAK)(layers.BatchNormalization()(layers.Dense(WIDTH)(tvec_in)))
+decoder = keras.Model(tvec_in, layers.Dense(PIXELS, activation="sigmoid")(act), name="decoder")
+autoencoder = keras.Model(picture, decoder(encoder(picture)))
+autoencoder.compile(keras.optimizers.Nadam(1e-3), "binary_crossentropy")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE,
+                          validation_split=0.0, validation_data=(x_val, x_val), verbose=2)"""), "subclass"),
+    "sgd-model-only": ("sgd", (
+        """EPOCHS = 50
+BATCH_SIZE = 256
+MOMENTUM = 0.9
+START_RATE = 0.5
+DECAY_STEPS = 1000""",
+        """schedule = keras.optimizers.schedules.ExponentialDecay(START_RATE, DECAY_STEPS, 0.9)
+inp = keras.Input((PIXELS,))
+enc = layers.Dense(THOUGHT_VECTOR, name="thought_vector", activation="tanh", kernel_initializer="glorot_normal")(inp)
+encoder = keras.Model(inp, enc, name="encoder")
+dec_in = keras.Input((THOUGHT_VECTOR,))
+dec = layers.Dense(PIXELS, activation="sigmoid", kernel_initializer="glorot_normal")(dec_in)
+decoder = keras.Model(dec_in, dec, name="decoder")
+autoencoder = keras.Model(inp, decoder(encoder(inp)), name="autoencoder")
+autoencoder.compile(keras.optimizers.SGD(schedule, momentum=MOMENTUM, nesterov=True), "binary_crossentropy")""",
+        """history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True,
+                          validation_data=(x_val, x_val), verbose=2)"""), "sgd-model-only"),
+}
 
 
 # ---- disguised copies: (name, original, disguises) -----------------------------------------------------------
@@ -213,10 +395,12 @@ COPIES = (
     ("functions-model-only", "functions", ("model_only:augmented", "rename", "comments")),
     ("kit-renamed", KIT, ("rename", "comments")),
     ("kit-all", KIT, ("rename", "reorder", "comments", "blank_lines", "setting")),
+    *((name, source, (f"rewritten:{name}",)) for name, (source, _, _) in REWRITTEN.items()),
 )
-# Which originals choose the threshold and which measure it: half of the styles each.
-TUNING = ("plain", "deep", "sequential", "denoising", "sgd")
-HELD_OUT = ("functions", "batchnorm", "subclass", "augmented", KIT)
+# Which originals choose the settings and which measure them: half of the styles each, three textbook-minimal
+# solutions in each half.
+TUNING = ("plain", "deep", "sequential", "denoising", "sgd", "minimal-a", "minimal-b", "minimal-c")
+HELD_OUT = ("functions", "batchnorm", "subclass", "augmented", KIT, "minimal-d", "minimal-e", "minimal-f")
 
 
 def filled(solution):
@@ -246,12 +430,15 @@ NEW_NAMES = {"image": "inp", "code": "hcode", "encoder_input": "enc_in", "histor
 
 def copy_of(source, how):
     """The copy a student makes of an original: "model_only:<donor>" keeps only its model (the donor's settings
-    and training around it), then each other disguise of `how` in turn."""
+    and training around it), "rewritten:<name>" is the hand-written rewrite REWRITTEN[name]; then each other
+    disguise of `how` in turn."""
     text = original(source)
     for step in how:
         if step.startswith("model_only:"):
             donor = SOLUTIONS[step.split(":")[1]]
             text = filled((donor[0], SOLUTIONS[source][1], donor[2]))
+        elif step.startswith("rewritten:"):
+            text = filled(REWRITTEN[step.split(":")[1]][1])
         else:
             text = DISGUISES[step](text)
     return text
@@ -299,15 +486,26 @@ DISGUISES = {"rename": rename, "comments": rewrite_comments, "blank_lines": drop
              "setting": change_setting, "reorder": reorder_settings, "move_function": move_function}
 
 
+PARTS = ("settings", "model", "training")  # the three TODO blocks a solution fills
+
+
 def make_class(folder, names=None):
     """Write each student's task1.py under folder/<student>/ (`names`: the originals to include with their
-    copies, default all); return {student: the originals its code comes from} (two for a partial copy: the
-    model's and the donor's)."""
+    copies, default all); return {student: the (original, part) pairs its code comes from}. Two students
+    copied when these meet: a partial copy shares the model of one original and the settings and training of
+    another (or its own)."""
     names = names or (*SOLUTIONS, KIT)
-    lineage = {name: {name} for name in names}
+    lineage = {name: {(name, part) for part in PARTS} for name in names}
     for copy, source, how in COPIES:
-        if source in names:
-            lineage[copy] = {source} | {step.split(":")[1] for step in how if step.startswith("model_only:")}
+        if source not in names:
+            continue
+        rest = source
+        for step in how:
+            if step.startswith("model_only:"):
+                rest = step.split(":")[1]
+            elif step.startswith("rewritten:"):
+                rest = REWRITTEN[step[10:]][2] or source
+        lineage[copy] = {(source, "model"), (rest, "settings"), (rest, "training")}
     for student in lineage:
         source = student if student in names else next(s for c, s, _ in COPIES if c == student)
         how = next((h for c, s, h in COPIES if c == student), ())
