@@ -8,11 +8,11 @@
     python grade.py SUBMISSION --gradescope RESULTS_JSON    # inside Gradescope (gradescope/run_autograder)
 
 SUBMISSIONS is the VLE's "download all submissions" (Moodle with or without folders, Canvas, Blackboard),
-as its zip or unpacked, a folder with a folder per student, or one student's folder (grader/intake.py).
+as its zip or unpacked, a folder with a folder per student, or one student's folder (grader/intake/download.py).
 Each script runs --runs times, each in a fresh folder holding only it, dataset.txt and test.txt, under
 bubblewrap (no network, nothing else of this machine readable or writable), with a time and memory limit;
 the grader measures its accuracy and size itself and never trusts what it prints. The marking scheme
-(grader/schemes/) turns the checks and numbers into marks. The class's state lives in --out/gradebook.sqlite
+(grader/marking/schemes/) turns the checks and numbers into marks. The class's state lives in --out/gradebook.sqlite
 (every record, the manual marks, the settings used); every other file in --out is written from it: grades.csv,
 summary.md, index.html, <student>/<task>.json, .log and .diff.html as each run ends; at the end marks.csv,
 gradebook-moodle.csv, gradebook-canvas.csv, feedback/<student>.html and feedback-moodle.zip. A second call
@@ -26,13 +26,17 @@ import os
 import sys
 import tempfile
 
-from grader import check, gradescope, marks, outputs, reference, rules, sandbox, slurm
-from grader.batch import Marking, grade_all, plan
-from grader.finish import complete, finish_class
-from grader.gradebook import FILE, Gradebook, Settings, exists
-from grader.intake import find_class
+from grader.intake import dry_run
+from grader.intake.download import find_class
+from grader.judging import rules, sandbox
+from grader.marking import marks
 from grader.records import TASKS, Limits
+from grader.running import reference, slurm
+from grader.running.batch import Marking, grade_all, plan
+from grader.running.finish import complete, finish_class
 from grader.stop import stop
+from grader.store.gradebook import FILE, Gradebook, Settings, exists
+from grader.views import gradescope, pages
 from kit.jsonfile import write_json
 
 KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -48,13 +52,13 @@ def main():
     if args.check:
         with tempfile.TemporaryDirectory() as unpacked:
             found = find_class(args.submissions, unpacked)
-            print("\n".join(check.report(found, data_folder(args, recorded), scheme)))
+            print("\n".join(dry_run.report(found, data_folder(args, recorded), scheme)))
         return
     if args.marks_from:
         enter_marks(args, scheme, recorded)
         return
     if args.collect:
-        outputs.collect(args.collect, args.out)
+        pages.collect(args.collect, args.out)
         if recorded:
             with Gradebook(args.out) as book:
                 book.record_settings(recorded)
@@ -88,7 +92,7 @@ def main():
             grade_all(todo, Marking(settings.data, args.starter, args.out, limits, args.jobs, timed))
         except KeyboardInterrupt:
             sandbox.stop_all()
-            done = len(outputs.load_records([args.out])) if os.path.isdir(args.out) else 0
+            done = len(pages.load_records([args.out])) if os.path.isdir(args.out) else 0
             print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
                   "Run the same command again to grade the rest.", file=sys.stderr)
             sys.exit(130)

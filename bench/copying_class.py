@@ -1,4 +1,4 @@
-"""A class for measuring the copying check (grader/similarity.py): task1.py solutions written independently
+"""A class for measuring the copying check (grader/integrity/similarity.py): task1.py solutions written independently
 from the starter, in different models and styles, and copies of some of them disguised the way students
 disguise copies.
 
@@ -14,7 +14,7 @@ their copies and measures it on the other half; the tests take one copy and one 
 import os
 import re
 
-from grader.rules import todo_blocks
+from grader.judging.rules import todo_blocks
 from kit.scripts import source_of
 
 # ---- independent solutions: (settings, model, training) -------------------------------------------------

@@ -5,7 +5,7 @@
 
 Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and graded
 (grader.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
-kit/sample_class.py: the kit's two solutions and 18 edited copies; each --jobs value grades all
+bench/sample_class.py: the kit's two solutions and 18 edited copies; each --jobs value grades all
 of it afresh with `python grade.py`, and the problems it finds are checked against the ones each
 edit should cause. Prints Markdown for the README and writes build/grader_bench.json and
 build/grader_bench/jobsN/ (the graded class: open its index.html).
@@ -21,12 +21,12 @@ import sys
 import tempfile
 import time
 
-from grader import sandbox
-from grader.grading import grade_task
+from bench.sample_class import make_class
+from grader.judging import sandbox
+from grader.judging.grading import grade_task
 from kit.jsonfile import write_json
 from kit.results import machine
 from kit.runs import headless_env, run_task
-from kit.sample_class import make_class
 from kit.scripts import REPO
 
 

@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from bench.copying_class import HELD_OUT, TUNING, make_class
-from grader import similarity
+from grader.integrity import similarity
 from kit.jsonfile import write_json
 from kit.scripts import REPO
 from kit.stats import wilson

@@ -22,7 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from kit.experiments import saved_by
+from experiments.registry import saved_by
 from kit.jsonfile import read_json, write_json
 from kit.scripts import load_kit_data, validation_split
 

@@ -19,7 +19,7 @@ class Rule:
     asks: str  # what the assignment asks, as a student reads it
     broken: str  # what the problem means when the rule is not kept
     stage: str  # a key of STAGES
-    default: str  # what the shipped scheme (grader/schemes/assignment.toml) does: "void", "-N", or "never voids"
+    default: str  # what the shipped scheme (marking/schemes/assignment.toml) does: "void", "-N" or "never voids"
     tasks: tuple[str, ...] = ("task1", "task2")  # the rows it applies to
 
 

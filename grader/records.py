@@ -12,7 +12,7 @@ from grader.catalogue import GRADER_FAULT, RULES, applies
 from kit.stats import spread
 
 TASKS = ("task1", "task2")  # the scripts a submission holds, as <task>.py
-KINDS = (*TASKS, "report")  # what a record grades: a script, or the report PDF (grader/report_pdf.py)
+KINDS = (*TASKS, "report")  # what a record grades: a script, or the report PDF (grader/integrity/report_pdf.py)
 TIME_LIMIT_S = 600  # the assignment: at most 10 minutes on a CPU
 MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
 

@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
+from experiments.registry import NAMES
 from kit import baselines
-from kit.experiments import NAMES
 from kit.jsonfile import read_json, write_json
 from kit.results import git_commit, machine, run_tasks
 from kit.runs import headless_env, saved_runs
@@ -72,7 +72,7 @@ def collect_experiments(args):
     """{name: its metrics JSON and run time} for every experiment: run now in <work>/experiments, or read
     from there (the run times are kept in <work>/experiments/seconds.json)."""
     folder = os.path.join(args.work, "experiments")
-    names = NAMES  # kit/experiments.py: reading order, each after the ones it needs
+    names = NAMES  # experiments/registry.py: reading order, each after the ones it needs
     timings = os.path.join(folder, "seconds.json")
     if not args.from_work:
         os.makedirs(folder, exist_ok=True)

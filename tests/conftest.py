@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
+from experiments.registry import NAMES
 from helpers import QuickExperiments, TaskRun
-from kit.experiments import NAMES
 from kit.jsonfile import read_json
 from kit.runs import headless_env
 from kit.scripts import REPO

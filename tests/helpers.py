@@ -5,8 +5,8 @@ import re
 import subprocess
 import sys
 
-from grader.grading import grade_task
-from kit.experiments import experiment
+from experiments.registry import experiment
+from grader.judging.grading import grade_task
 from kit.jsonfile import read_json, write_json
 from kit.runs import headless_env
 from kit.scripts import REPO
@@ -34,7 +34,7 @@ def is_png(path, least=5_000):
 
 
 class TaskRun:
-    """One graded run of a kit task script: grade.py's checks (grader/grading.py), sandboxed where bwrap is.
+    """One graded run of a kit task script: grade.py's checks (grader/judging/grading.py), sandboxed where bwrap is.
 
     The run folder is kept and laid out as a report build's task runs are (figures/, run.json,
     stdout.txt), so the report test reuses it.

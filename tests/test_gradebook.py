@@ -12,11 +12,13 @@ import zipfile
 
 import pytest
 
-from grader import check, marks, outputs
-from grader.finish import finish_class
-from grader.gradebook import FILE, Gradebook, Settings
-from grader.intake import find_class
+from grader.intake import dry_run
+from grader.intake.download import find_class
+from grader.marking import marks
 from grader.records import Check, Numbers, Record
+from grader.running.finish import finish_class
+from grader.store.gradebook import FILE, Gradebook, Settings
+from grader.views import pages
 from kit.runs import headless_env
 from kit.scripts import REPO
 from kit.subsets import DataSize, write_files
@@ -47,7 +49,7 @@ def graded(out, scheme_name="assignment"):
     """A class of two graded into `out` (records saved as a batch saves them), its settings recorded."""
     scheme = marks.load(scheme_name)
     for r in (record("ann1"), record("ann1", "task2"), record("bob2", pixels=0.975)):
-        outputs.save_record(str(out), r)
+        pages.save_record(str(out), r)
     with Gradebook(str(out)) as book:
         book.record_settings(settings(scheme))
     finish_class(str(out), STARTER, scheme)
@@ -99,7 +101,7 @@ def test_regrading_a_resubmission_keeps_every_manual_mark_in_the_csv_and_the_wor
         book.enter_manual({"ann1": dict.fromkeys(MANUAL, 2.0), "bob2": {"neatness": 3.0}})
     finish_class(str(tmp_path), STARTER, scheme)
     before = read_csv(tmp_path / "marks.csv")
-    outputs.save_record(str(tmp_path), record("bob2", pixels=0.98, sha="b"))  # bob resubmits; graded again
+    pages.save_record(str(tmp_path), record("bob2", pixels=0.98, sha="b"))  # bob resubmits; graded again
     finish_class(str(tmp_path), STARTER, scheme)
     after = read_csv(tmp_path / "marks.csv")
     assert [row[part] for row in after for part in MANUAL] == [row[part] for row in before for part in MANUAL]
@@ -125,7 +127,7 @@ def test_the_canvas_column_is_the_one_given_or_the_schemes_name(tmp_path):
     scheme = marks.load("assignment")
     for r in (record("ann1"), record("bob2")):
         r.source = "Canvas"
-        outputs.save_record(str(tmp_path), r)
+        pages.save_record(str(tmp_path), r)
     finish_class(str(tmp_path), STARTER, scheme)
     assert list(read_csv(tmp_path / "gradebook-canvas.csv")[0])[-1] == scheme.name
     finish_class(str(tmp_path), STARTER, scheme, "Assignment 2 (12345)")
@@ -136,7 +138,7 @@ def test_the_canvas_column_is_the_one_given_or_the_schemes_name(tmp_path):
 def test_a_changed_total_is_said(tmp_path, capsys):
     scheme = graded(tmp_path)
     capsys.readouterr()
-    outputs.save_record(str(tmp_path), record("bob2", pixels=0.95, sha="c"))  # under the 97 % band now
+    pages.save_record(str(tmp_path), record("bob2", pixels=0.95, sha="c"))  # under the 97 % band now
     finish_class(str(tmp_path), STARTER, scheme)
     # bob's task 1: 15 valid + 2.5 fast + 2.5 small (ties with ann), accurate 3 (band >= 97 %) -> 1 (>= 90 %)
     assert "1 total(s) changed since the last call: bob2 23 -> 21" in capsys.readouterr().out
@@ -241,7 +243,7 @@ def test_check_names_the_students_the_data_order_the_scheme_and_the_sandbox(tmp_
 
 
 def test_the_kits_own_data_is_not_called_ordered():
-    assert not any("warning" in line for line in check.data_lines(REPO))
+    assert not any("warning" in line for line in dry_run.data_lines(REPO))
 
 
 def snapshot(folder):

@@ -15,11 +15,13 @@ import zipfile
 
 import pytest
 
-from grader import catalogue, gradescope, outputs, rules, sandbox
-from grader.grading import grade_task
+from bench.sample_class import edited
+from grader import catalogue
+from grader.judging import rules, sandbox
+from grader.judging.grading import grade_task
 from grader.records import COLUMNS, TASKS, Limits
+from grader.views import gradescope, pages
 from kit.runs import headless_env
-from kit.sample_class import edited
 from kit.scripts import REPO, source_of
 
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap() is None, reason="bubblewrap is not installed (.ci/run installs it)")
@@ -175,7 +177,7 @@ def test_without_the_sandbox_the_run_still_happens_and_says_so(tmp_path):
     assert record.sandboxed is False and "crashed" in record.problems
     assert "RuntimeError: boom" in record.log
     assert record.as_student("x").row()["sandboxed"] == "no"
-    assert "Not sandboxed" in outputs.summary_markdown([record.as_student("x")])
+    assert "Not sandboxed" in pages.summary_markdown([record.as_student("x")])
 
 
 # ---- a whole batch through the command line ---------------------------------------------------------

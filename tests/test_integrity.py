@@ -17,7 +17,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from bench.copying_class import COPIES, make_class
-from grader import report_pdf, similarity
+from grader.integrity import report_pdf, similarity
 from kit.runs import headless_env
 from kit.scripts import REPO
 

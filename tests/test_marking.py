@@ -14,12 +14,14 @@ import zipfile
 import pytest
 import slurm_cluster
 
-from grader import batch, marks, moodle, outputs
-from grader.feedback import page
-from grader.finish import finish_class
-from grader.grading import combined, sha256_of
-from grader.intake import find_class
+from grader.intake.download import find_class
+from grader.judging.grading import combined, sha256_of
+from grader.marking import marks
 from grader.records import Check, Numbers, Record
+from grader.running import batch
+from grader.running.finish import finish_class
+from grader.views import moodle, pages
+from grader.views.feedback import page
 from kit.runs import headless_env
 from kit.scripts import REPO
 
@@ -201,13 +203,13 @@ COMPLETE = {"ann1": {"neatness": 0.0, "techniques": 0.0, "hyperparameters": 0.0,
 def graded_class(tmp_path, source="Moodle, folders"):
     for r in [record("ann1"), record("ann1", "task2", digits=0.975), record("bob2", seed=True)]:
         r.source = source
-        outputs.save_record(str(tmp_path), r)
-    return outputs.load_records([str(tmp_path)])  # as a batch's end reads them
+        pages.save_record(str(tmp_path), r)
+    return pages.load_records([str(tmp_path)])  # as a batch's end reads them
 
 
 def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path):
     records = graded_class(tmp_path)
-    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE))
+    pages.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE))
     with open(tmp_path / "gradebook-moodle.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == moodle.WORKSHEET
@@ -223,7 +225,7 @@ def test_moodle_worksheet_reads_back_with_the_columns_moodle_matches_on(tmp_path
 
 def test_canvas_gradebook_reads_back_with_the_columns_canvas_requires(tmp_path):
     records = graded_class(tmp_path, "Canvas")
-    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE),
+    pages.write_marking(str(tmp_path), records, marks.mark_class(records, marks.load("assignment"), COMPLETE),
                           "Assignment 2 (12345)")
     with open(tmp_path / "gradebook-canvas.csv", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -239,7 +241,7 @@ def test_feedback_page_says_each_rule_the_numbers_and_the_mark(tmp_path):
     assert "sets a random seed" in text and "measured by the grader" in text and "99.00%" in text
     assert "Still to be marked by your lecturer: neatness" in text and "<td>diff</td>" in text
     assert "no random seeds</td><td class=\"no\">failed" in text
-    outputs.write_marking(str(tmp_path), records, marks.mark_class(records, scheme))
+    pages.write_marking(str(tmp_path), records, marks.mark_class(records, scheme))
     assert (tmp_path / "feedback" / "ann1.html").read_text().count("<h2>") == 2  # both tasks
     kept = json.loads((tmp_path / "bob2" / "task1.json").read_text())["mark"]
     assert kept["marks"] == 0 and kept["parts"][0]["why"].startswith("worth 0: seed")
@@ -265,7 +267,7 @@ def test_a_changed_file_is_graded_again_without_force(tmp_path):
     for job in first:
         saved = Record("task1", "ann", sha256=sha256_of(job.script)) if job.task == "task1" else \
             Record(job.task, "ann")
-        outputs.save_record(str(tmp_path / "out"), saved)
+        pages.save_record(str(tmp_path / "out"), saved)
     assert batch.plan(c, str(tmp_path / "out")) == ([], 0)
     write(tmp_path / "class" / "ann" / "task1.py", "x = 2\n")
     again, changed = batch.plan(found(tmp_path / "class", tmp_path / "second"), str(tmp_path / "out"))
@@ -414,7 +416,7 @@ def test_the_autograder_zip_has_its_scripts_on_top_and_what_grading_needs(tmp_pa
     with zipfile.ZipFile(tmp_path / "ag.zip") as z:
         names = set(z.namelist())
         assert z.getinfo("run_autograder").external_attr >> 16 & 0o111  # executable
-    assert {"setup.sh", "run_autograder", "grade.py", "grader/probe/__main__.py", "starter/task1.py",
+    assert {"setup.sh", "run_autograder", "grade.py", "grader/judging/probe/__main__.py", "starter/task1.py",
             "dataset.txt", "requirements-dev.txt", "pyproject.toml"} <= names
     assert not any(n.startswith(("tests/", "docs/")) or n.endswith(".pdf") for n in names)
 
@@ -425,10 +427,10 @@ def test_fastest_ranks_by_time_against_each_machines_reference_also_after_collec
     ann, bob = record("ann1", wall=40.0), record("bob2", wall=30.0)
     ann.reference_s, bob.reference_s = 40.0, 20.0  # bob's machine is twice as fast: 1.5x its reference
     for r, part in ((ann, "part0"), (bob, "part1")):
-        outputs.save_record(str(tmp_path / part), r)
-    merged = outputs.collect([str(tmp_path / "part0"), str(tmp_path / "part1")], str(tmp_path / "all"))
+        pages.save_record(str(tmp_path / part), r)
+    merged = pages.collect([str(tmp_path / "part0"), str(tmp_path / "part1")], str(tmp_path / "all"))
     finish_class(str(tmp_path / "all"), os.path.join(REPO, "starter"), scheme)
-    assert [r.student for r in outputs.rankings(merged, "task1")["fastest"]] == ["ann1", "bob2"]
+    assert [r.student for r in pages.rankings(merged, "task1")["fastest"]] == ["ann1", "bob2"]
     with open(tmp_path / "all" / "grades.csv") as f:
         rows = {r["student"]: r for r in csv.DictReader(f) if r["task"] == "task1"}
     assert rows["ann1"]["speed_vs_reference"] == "1.00" and rows["bob2"]["speed_vs_reference"] == "1.50"

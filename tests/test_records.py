@@ -1,7 +1,7 @@
 """The grader's typed records: made in their ways, serialised in one place, read back unchanged."""
 
-from grader.gradescope import results
 from grader.records import COLUMNS, PROBLEMS, Check, Numbers, Record
+from grader.views.gradescope import results
 
 
 def graded(**checks):

@@ -41,7 +41,7 @@ def test_the_graph_check_finds_a_skip_path():
     import keras
     from keras import layers
 
-    from grader.probe.graph import skips_thought_vector
+    from grader.judging.probe.graph import skips_thought_vector
 
     image = keras.Input(shape=(16,))
     code = layers.Dense(4, activation="tanh", name="thought_vector")(image)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from grader import rules, sandbox
+from grader.judging import rules, sandbox
 from helpers import is_png, result, run_script
 from kit.scripts import source_of
 

@@ -8,13 +8,17 @@ import tomllib
 
 import pytest
 
-from grader import batch, catalogue, marks, outputs, rules, slurm
-from grader.feedback import page
-from grader.finish import finish_class
-from grader.gradebook import Gradebook
-from grader.grading import combined, grade_task
-from grader.intake import find_class
+from grader import catalogue
+from grader.intake.download import find_class
+from grader.judging import rules
+from grader.judging.grading import combined, grade_task
+from grader.marking import marks
 from grader.records import PROBLEMS, Check, Limits, Numbers, Record
+from grader.running import batch, slurm
+from grader.running.finish import finish_class
+from grader.store.gradebook import Gradebook
+from grader.views import pages
+from grader.views.feedback import page
 from kit.scripts import REPO
 
 STARTER = os.path.join(REPO, "starter")
@@ -88,7 +92,7 @@ def test_a_grader_exception_is_a_grader_error_and_the_next_call_grades_it_again(
 
     monkeypatch.setattr(batch, "grade_one", broken)
     batch.grade_all(todo, batch.Marking(REPO, STARTER, out, Limits(sandboxed=False)))
-    saved = {r.task: r for r in outputs.load_records([out])}
+    saved = {r.task: r for r in pages.load_records([out])}
     assert saved["task1"].problems == ["grader-error"] and "KeyError" in saved["task1"].checks["grader-error"].evidence
     again, _ = batch.plan(found, out)
     assert sorted(j.task for j in again) == ["report", "task1", "task2"]  # every row the grader owes
@@ -188,7 +192,7 @@ def test_the_feedback_page_lists_the_checks_not_reached(tmp_path):
     r = record("ann1")
     r.checks["crashed"] = Check(False, "exit status 1: raised ValueError")
     r.reach_the_rest("the script ended at line 5 before training")
-    outputs.save_record(str(tmp_path), r)
+    pages.save_record(str(tmp_path), r)
     with Gradebook(str(tmp_path)):
         pass
     _, marked = finish_class(str(tmp_path), STARTER, marks.load("assignment"))

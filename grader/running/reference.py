@@ -1,7 +1,7 @@
 """Speed ranked fairly across machines: each graded folder times a reference script on its machine, in the
 same conditions as the students' runs (the same sandbox, probe and limits), and each row's wall time is
 read against it. Its runs' spread is the machine's noise in time: ranks treat times closer than that noise
-allows as ties (grader/marks.py).
+allows as ties (grader/marking/marks.py).
 
 Wall times from different machines, or from --jobs 2 on 2 cores, do not compare; their ratio to the same
 program timed beside them does. The reference is the kit's task1.py unless grade.py is told another
@@ -16,7 +16,7 @@ import platform
 import statistics
 from dataclasses import dataclass, replace
 
-from grader.grading import grade_task
+from grader.judging.grading import grade_task
 from kit.jsonfile import read_json, write_json
 
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -15,9 +15,9 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 
-from grader import rules, sandbox
+from grader.judging import rules, sandbox
+from grader.judging.watch import TestFileWatch
 from grader.records import PROBLEMS, RUN_NUMBERS, Check, Limits, Numbers, Record
-from grader.watch import TestFileWatch
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe")  # all a sandbox sees of the grader
 THOUGHT_VECTOR_UNITS = 256  # the assignment: exactly 256 tanh units
@@ -145,7 +145,7 @@ def check_source(record, text, provided, name, starter_name):
 # ---- the run ---------------------------------------------------------------------------------
 @dataclass
 class ProbeReport:
-    """What the probe (grader/probe) wrote from inside the run: see its docstring."""
+    """What the probe (grader/judging/probe) wrote from inside the run: see its docstring."""
 
     events: list[str]
     other_reads: list[str]

@@ -6,7 +6,7 @@ With a marking scheme, each task's mark is a test with its score and the top-lev
 parts a person marks are not in it); without one, each rule kept scores one.
 """
 
-from grader import marks
+from grader.marking import marks
 from grader.records import PROBLEMS, TASKS
 
 

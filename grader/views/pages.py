@@ -1,4 +1,4 @@
-"""The views of a graded class, each written from its gradebook (grader/gradebook.py): each record's files,
+"""The views of a graded class, each written from its gradebook (grader/store/gradebook.py): each record's files,
 grades.csv, summary.md, index.html, marks.csv, the gradebooks and the feedback pages.
 
 Every record is kept in <out>/gradebook.sqlite and shown as <out>/<student>/<task>.json (with .log and
@@ -12,9 +12,11 @@ import os
 import shutil
 from dataclasses import asdict
 
-from grader import canvas, feedback, marks, moodle, similarity
-from grader.gradebook import Gradebook
+from grader.integrity import similarity
+from grader.marking import marks
 from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, pace
+from grader.store.gradebook import Gradebook
+from grader.views import canvas, feedback, moodle
 from kit.jsonfile import write_json
 
 

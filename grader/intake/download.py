@@ -22,7 +22,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
-from grader import report_pdf
+from grader.integrity import report_pdf
 from grader.records import TASKS
 from grader.stop import stop
 

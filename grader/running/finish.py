@@ -4,9 +4,11 @@ the gradebook, and a line for each total that changed since the last call, so th
 Every way of grading ends here: grade.py's own batch, --collect, --marks-from and --slurm.
 """
 
-from grader import marks, outputs, similarity
-from grader.gradebook import Gradebook
+from grader.integrity import similarity
+from grader.marking import marks
 from grader.records import TASKS, Record
+from grader.store.gradebook import Gradebook
+from grader.views import pages
 
 
 def finish_class(out: str, starter: str, scheme: marks.Scheme,
@@ -17,8 +19,8 @@ def finish_class(out: str, starter: str, scheme: marks.Scheme,
         records = book.records()
         manual = book.manual()
     marked = marks.mark_class(records, scheme, manual, attention(records, flagged))
-    outputs.write_class(out, records, marked)
-    outputs.write_marking(out, records, marked, canvas_column)
+    pages.write_class(out, records, marked)
+    pages.write_marking(out, records, marked, canvas_column)
     with Gradebook(out) as book:
         changed = book.replace_totals({row["student"]: row["total"] for row in marked.rows})
     if changed:

@@ -5,8 +5,9 @@ batch what it would grade: the students and their files, the data, the scheme as
 import collections
 import os
 
-from grader import marks, sandbox
-from grader.intake import ClassFound
+from grader.intake.download import ClassFound
+from grader.judging import sandbox
+from grader.marking import marks
 from grader.records import KINDS
 
 ORDERED_SHARE = 0.25  # a file with fewer runs of one digit than this share of its images is ordered by digit:

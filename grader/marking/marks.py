@@ -1,7 +1,7 @@
 """Marks from a scheme the lecturer edits (TOML, read with tomllib): each task's mark with its parts and
 reasons, the parts a person marks, and the student's total.
 
-The scheme (grader/schemes/*.toml, documented in assignment.toml) says which problems void a task or cost
+The scheme (grader/marking/schemes/*.toml, documented in assignment.toml) says which problems void a task or cost
 marks, the limits of a run, the thresholds a task must meet, how the three aims (accurate, fast, small)
 earn marks (bands, or rank in the class), and the parts a person marks. marks.csv has a column for each
 of those, empty; the lecturer fills them in and hands the file back with --marks-from, and the totals
@@ -73,7 +73,7 @@ BY = ("rank", "bands")
 
 
 def shipped():
-    """The names of the schemes that ship in grader/schemes/."""
+    """The names of the schemes that ship in grader/marking/schemes/."""
     return sorted(os.path.splitext(n)[0] for n in os.listdir(SCHEMES) if n.endswith(".toml"))
 
 

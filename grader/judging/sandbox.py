@@ -2,7 +2,7 @@
 
 Inside the sandbox (bwrap, unprivileged user namespaces) the program sees only what Python, its
 packages and TensorFlow need, read-only, plus its own run folder, a fresh /tmp and the grader's
-probe (grader/probe, nothing else of the grader): no network, no other process, not the marker's
+probe (grader/judging/probe, nothing else of the grader): no network, no other process, not the marker's
 home folder, the hidden test file or other students' work. Where bwrap is missing the program runs
 as a plain process in its run folder, and the caller says so on every row.
 """

@@ -7,7 +7,7 @@ it) and whether it has any text. A corrupt, encrypted, renamed or oversized file
 the batch goes on. Whether a problem voids a submission or costs marks is the marking scheme's to say.
 
 A PDF is data, never run; still, a hostile one can be made to exhaust a parser, so `read` parses it in a
-process of its own (`python -m grader.report_pdf PATH`, printing the record as JSON) under a time and
+process of its own (`python -m grader.integrity.report_pdf PATH`, printing the record as JSON) under a time and
 memory limit.
 """
 
@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream
 
-from grader import sandbox
+from grader.judging import sandbox
 from grader.records import Check, Record
 
 READ_LIMITS = (120, 2 * 2**30)  # seconds and bytes of memory the reading process may use
@@ -44,7 +44,7 @@ def read(path):
     """The report record of the PDF at `path` (None where none was found), parsed in a limited process."""
     if path is None:
         return check(None)
-    argv = [sys.executable, "-m", "grader.report_pdf", os.path.abspath(path)]
+    argv = [sys.executable, "-m", "grader.integrity.report_pdf", os.path.abspath(path)]
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     run = sandbox.run_limited(argv, os.path.dirname(os.path.abspath(path)), env, *READ_LIMITS)
     try:

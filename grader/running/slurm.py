@@ -18,11 +18,11 @@ import subprocess
 import sys
 from collections import Counter
 
-from grader import outputs
-from grader.finish import finish_class
-from grader.gradebook import Gradebook
 from grader.records import KINDS, Check, Record
+from grader.running.finish import finish_class
 from grader.stop import stop
+from grader.store.gradebook import Gradebook
+from grader.views import pages
 
 CPUS_PER_TASK = 2  # TensorFlow uses the cores it is given; the kit's timings are on 2
 MARGIN_S = 300  # per array task beyond its runs: Python and TensorFlow starting, the report, the copying check
@@ -49,7 +49,7 @@ def grade_class(args, found, scheme, settings):
         stop(f"--slurm: sbatch refused the job: {(done.stderr or done.stdout).strip()[:300]}")
     ended = task_states(job)
     parts = [os.path.join(folder, "parts", str(i)) for i in range(len(students))]
-    outputs.collect([p for p in parts if os.path.isdir(p)], args.out)
+    pages.collect([p for p in parts if os.path.isdir(p)], args.out)
     lost = 0
     for i, student in enumerate(students):
         for task in KINDS:
@@ -58,7 +58,7 @@ def grade_class(args, found, scheme, settings):
             if not graded:
                 state, reason = ended.get(i, ("UNKNOWN", "Slurm kept no state for it"))
                 why = f"Slurm array task {job}_{i} ended {state} ({reason}) before this row was written"
-                outputs.save_record(args.out, ended_record(task, student, state, why))
+                pages.save_record(args.out, ended_record(task, student, state, why))
                 lost += 1
     records, _ = finish_class(args.out, args.starter, scheme, settings.canvas_column)
     states = ", ".join(f"{n} {s}" for s, n in sorted(count(ended).items()))

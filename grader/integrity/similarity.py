@@ -35,7 +35,7 @@ from itertools import combinations
 
 from copydetect import CodeFingerprint, compare_files
 
-from grader import prescribed, structure
+from grader.integrity import prescribed, structure
 from grader.records import TASKS
 from kit.jsonfile import read_json, write_json
 

@@ -6,11 +6,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from grader import outputs, report_pdf, sandbox
-from grader.gradebook import Gradebook
-from grader.grading import grade_task, sha256_of
+from grader.integrity import report_pdf
+from grader.judging import sandbox
+from grader.judging.grading import grade_task, sha256_of
 from grader.records import KINDS, Limits, Record
-from grader.reference import Reference
+from grader.running.reference import Reference
+from grader.store.gradebook import Gradebook
+from grader.views import pages
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ def grade_all(todo, marking):
             record = named(record, job)
             if marking.reference and job.task != "report":
                 record.reference_s, record.reference_noise = marking.reference.wall_s, marking.reference.noise
-            outputs.save_record(marking.out, record, job.script if job.task != "report" else None)
-            outputs.write_class(marking.out, outputs.load_records([marking.out]))
+            pages.save_record(marking.out, record, job.script if job.task != "report" else None)
+            pages.write_class(marking.out, pages.load_records([marking.out]))
             done += 1
             ran = os.path.isfile(job.script)
             runs_done, runs_left = runs_done + ran, runs_left - ran
