@@ -22,6 +22,7 @@ without --scheme, --data or --runs it uses the recorded ones. Nothing is ever wr
 
 import argparse
 import hashlib
+import logging
 import os
 import sys
 import tempfile
@@ -39,12 +40,15 @@ from grader.store.gradebook import FILE, Gradebook, Settings, exists
 from grader.views import gradescope, pages
 from kit.jsonfile import write_json
 
+log = logging.getLogger("grader")
 KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SCHEME = "assignment"
 
 
 def main():
     args = parse_args()
+    # Progress and warnings go to stderr through the grader's one logger; stdout carries results only.
+    logging.basicConfig(stream=sys.stderr, format="%(message)s", level=logging.INFO)
     recorded = recorded_settings(args.out)
     if args.collect and recorded is None:  # a new folder takes the settings its parts were graded with
         recorded = next(filter(None, map(recorded_settings, args.collect)), None)
@@ -67,11 +71,11 @@ def main():
               "marks in marks.csv")
         return
     settings = chosen_settings(args, scheme, recorded)
-    print(settings_line(settings, recorded, args), flush=True)
+    log.info(settings_line(settings, recorded, args))
     limits = Limits(settings.timeout_s, settings.memory_gib, sandboxed(args.require_sandbox), settings.runs)
     with tempfile.TemporaryDirectory() as unpacked:
         found = find_class(args.submissions, unpacked)
-        print(found.summary(), flush=True)
+        log.info(found.summary())
         unknown = set(args.only or ()) - set(found.students)
         if unknown:
             stop(f"--only {', '.join(sorted(unknown))}: not among the submissions")
@@ -82,19 +86,19 @@ def main():
             return
         todo, changed = plan(found, args.out, args.only, args.force)
         if changed:
-            print(f"{changed} changed file(s) since the last grading: graded again", flush=True)
+            log.info(f"{changed} changed file(s) since the last grading: graded again")
         try:
             timed = None
             if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
-                print(f"timing the speed reference on this machine ({reference.RUNS} runs of "
-                      f"{os.path.basename(args.reference)}, once per --out folder)", flush=True)
+                log.info(f"timing the speed reference on this machine ({reference.RUNS} runs of "
+                         f"{os.path.basename(args.reference)}, once per --out folder)")
                 timed = reference.timed(args.out, args.reference, settings.data, args.starter, limits)
             grade_all(todo, Marking(settings.data, args.starter, args.out, limits, args.jobs, timed))
         except KeyboardInterrupt:
             sandbox.stop_all()
             done = len(pages.load_records([args.out])) if os.path.isdir(args.out) else 0
-            print(f"\ninterrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
-                  "Run the same command again to grade the rest.", file=sys.stderr)
+            log.warning(f"interrupted: queued runs cancelled, running ones killed; {done} row(s) kept in {args.out}. "
+                        "Run the same command again to grade the rest.")
             sys.exit(130)
     records, _ = finish_class(args.out, args.starter, scheme, settings.canvas_column)
     if args.gradescope is not None:
@@ -104,8 +108,8 @@ def main():
     print(f"{valid} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}, index.html, marks.csv")
     failed = [f"{r.student} {r.task}" for r in records if r.grader_failed]
     if failed:
-        print(f"the grader failed on {len(failed)} row(s), not the students: {', '.join(failed)}; the same command "
-              "grades them again")
+        log.warning(f"the grader failed on {len(failed)} row(s), not the students: {', '.join(failed)}; the same "
+                    "command grades them again")
 
 
 # ---- settings: given, or as recorded in the gradebook ----------------------------------------------------------
@@ -123,8 +127,8 @@ def chosen_scheme(given, recorded):
     if given:
         scheme = marks.load(given)
         if recorded and scheme.text != recorded.scheme_text:
-            print(f"re-marking under '{scheme.name}' ({scheme.path}) (was '{recorded.scheme_name}', "
-                  f"{recorded.scheme_file})", flush=True)
+            log.warning(f"re-marking under '{scheme.name}' ({scheme.path}) (was '{recorded.scheme_name}', "
+                        f"{recorded.scheme_file})")
         return scheme
     if recorded:
         return marks.parse(recorded.scheme_text, recorded.scheme_file)  # as used then, whatever the file holds now
@@ -217,7 +221,7 @@ def sandboxed(required):
         why = f"bubblewrap cannot make its namespaces here ({why})"
     if required:
         stop(f"{why}; --require-sandbox: nothing graded")
-    print(f"warning: {why}: runs are NOT sandboxed, and every row says so", file=sys.stderr)
+    log.warning(f"warning: {why}: runs are NOT sandboxed, and every row says so")
     return False
 
 

@@ -4,7 +4,7 @@
     python bench/marking.py --pairs 0 --jobs --slurm     # the class through Slurm (SLURM_CONF set)
 
 Overhead: task1.py run alone (a whole headless process, kit.runs.run_task) and graded
-(grader.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
+(grader.judging.grading.grade_task: sandbox, probe, measurement), alternating, back to back. The class is
 bench/sample_class.py: the kit's two solutions and 18 edited copies; each --jobs value grades all
 of it afresh with `python grade.py`, and the problems it finds are checked against the ones each
 edit should cause. Prints Markdown for the README and writes build/grader_bench.json and

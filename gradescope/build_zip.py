@@ -12,11 +12,11 @@ import zipfile
 from kit.scripts import REPO
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# What grading needs: the command, the grader and its plumbing, the starters, the data, the reference
-# script and the install files (report/ and experiments/ are packages `pip install -e .` expects). Not the
-# report PDF, the docs or the tests.
-NEEDED = ("grade.py", "grader/", "kit/", "starter/", "report/", "experiments/", "dataset.txt", "test.txt", "task1.py",
-          "task2.py", "requirements.txt", "requirements-dev.txt", "pyproject.toml")
+# What grading needs and nothing else: the command, the grader and its plumbing (kit/), the starters, the data,
+# the reference script and the grader's one install file. grade.py runs from this folder, so its packages need
+# no install. Not the report, the experiments, the benchmarks, the docs or the tests.
+NEEDED = ("grade.py", "grader/", "kit/", "starter/", "dataset.txt", "test.txt", "task1.py", "task2.py",
+          "requirements.txt", "requirements-grader.txt")
 
 
 def main():

@@ -7,4 +7,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq python3 python3-venv bubblewrap
 python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q -r requirements-dev.txt
+/autograder/venv/bin/pip install -q -r requirements-grader.txt

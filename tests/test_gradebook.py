@@ -141,7 +141,7 @@ def test_a_changed_total_is_said(tmp_path, capsys):
     pages.save_record(str(tmp_path), record("bob2", pixels=0.95, sha="c"))  # under the 97 % band now
     finish_class(str(tmp_path), STARTER, scheme)
     # bob's task 1: 15 valid + 2.5 fast + 2.5 small (ties with ann), accurate 3 (band >= 97 %) -> 1 (>= 90 %)
-    assert "1 total(s) changed since the last call: bob2 23 -> 21" in capsys.readouterr().out
+    assert "1 total(s) changed since the last call: bob2 23 -> 21" in capsys.readouterr().err
 
 
 # ---- marks back in, settings remembered ------------------------------------------------------------------------
@@ -184,8 +184,8 @@ def test_another_scheme_says_it_is_re_marking(tmp_path):
     write_csv(tmp_path / "filled.csv", rows)
     done = grade_py("--marks-from", tmp_path / "filled.csv", "--out", out, "--scheme", "2018-19")
     assert done.returncode == 0, done.stderr
-    assert f"re-marking under '{marks.load('2018-19').name}'" in done.stdout
-    assert "(was 'Assignment 2: this year's rules'" in done.stdout
+    assert f"re-marking under '{marks.load('2018-19').name}'" in done.stderr
+    assert "(was 'Assignment 2: this year's rules'" in done.stderr
 
 
 # ---- strict schemes ----------------------------------------------------------------------------------------
@@ -312,9 +312,9 @@ def test_a_lecturers_loop_loses_nothing(tmp_path):
     (tmp_path / "dl" / "Bob Roy_102_assignsubmission_file_" / "task1.py").write_text("x = 2\n")
     again = grade_py(tmp_path / "dl", "--out", out, "--reference", "none")
     assert again.returncode == 0, again.stderr
-    assert again.stdout.splitlines()[0].startswith("grading under 'Custom'")
-    assert "scheme, data, runs as recorded" in again.stdout.splitlines()[0]
-    assert "1 changed file(s) since the last grading" in again.stdout and "[1/1] Bob Roy_102 task1" in again.stdout
+    assert again.stderr.splitlines()[0].startswith("grading under 'Custom'")  # progress on stderr, results on stdout
+    assert "scheme, data, runs as recorded" in again.stderr.splitlines()[0]
+    assert "1 changed file(s) since the last grading" in again.stderr and "[1/1] Bob Roy_102 task1" in again.stderr
     assert read_csv(out / "marks.csv") == kept  # nothing lost, nothing changed
     sheet = read_csv(out / "gradebook-moodle.csv")
     assert sheet[0]["Grade"] == kept[0]["total"] and sheet[1]["Grade"] == ""  # bob is still provisional

@@ -222,7 +222,7 @@ def test_one_bad_student_never_stops_the_batch(batch):
         assert code in rows[(student, "task1")]["problems"].split(";"), student
     assert "crashed" not in rows[("hang", "task1")]["problems"]  # killed by the limit, not crashed
     assert all(r["valid"] == "no" for r in rows.values())
-    assert len(re.findall(r"^\[\d+/18\] ", done.stdout, flags=re.M)) == 18  # a progress line per row
+    assert len(re.findall(r"^\[\d+/18\] ", done.stderr, flags=re.M)) == 18  # a progress line per row
 
 
 def test_grades_csv_has_the_columns_in_order_and_the_class_files(batch):
@@ -246,7 +246,7 @@ def test_a_flood_of_output_is_capped(batch):
 
 def test_a_second_call_skips_what_is_graded(batch):
     _, again, _ = batch
-    assert again.returncode == 0 and not re.search(r"^\[\d+/", again.stdout, flags=re.M)
+    assert again.returncode == 0 and not re.search(r"^\[\d+/", again.stderr, flags=re.M)
 
 
 def test_collect_merges_folders_graded_apart(batch, tmp_path):

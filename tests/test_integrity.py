@@ -117,7 +117,7 @@ def test_flagged_pairs_reach_grades_summary_and_index(tmp_path):
     done = subprocess.run([sys.executable, os.path.join(REPO, "grade.py"), str(tmp_path / "class"), "--out",
                            str(tmp_path / "out")], capture_output=True, text=True, env=headless_env(), timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "look copied: see similarity.csv and index.html" in done.stdout
+    assert "look copied: see similarity.csv and index.html" in done.stderr
     with open(tmp_path / "out" / "grades.csv") as f:
         rows = {(r["student"], r["task"]): r for r in csv.DictReader(f)}
     assert rows[("kit", "task1")]["most_similar"].startswith("kit-")

@@ -417,8 +417,9 @@ def test_the_autograder_zip_has_its_scripts_on_top_and_what_grading_needs(tmp_pa
         names = set(z.namelist())
         assert z.getinfo("run_autograder").external_attr >> 16 & 0o111  # executable
     assert {"setup.sh", "run_autograder", "grade.py", "grader/judging/probe/__main__.py", "starter/task1.py",
-            "dataset.txt", "requirements-dev.txt", "pyproject.toml"} <= names
-    assert not any(n.startswith(("tests/", "docs/")) or n.endswith(".pdf") for n in names)
+            "dataset.txt", "requirements-grader.txt", "requirements.txt"} <= names
+    assert not any(n.startswith(("tests/", "docs/", "bench/", "report/", "experiments/")) or n.endswith(".pdf")
+                   for n in names)
 
 
 # ---- speed against a reference on the same machine ----------------------------------------------------------

@@ -1,6 +1,7 @@
 """Grade a class: plan which (student, task) runs to make, make them a few at a time, save each as it ends."""
 
 import datetime
+import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -13,6 +14,8 @@ from grader.records import KINDS, Limits, Record
 from grader.running.reference import Reference
 from grader.store.gradebook import Gradebook
 from grader.views import pages
+
+log = logging.getLogger("grader")
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,8 @@ def grade_all(todo, marking):
             elapsed = time.time() - start
             left = elapsed / max(runs_done, 1) * runs_left
             verdict = "valid" if record.valid else "invalid: " + ", ".join(record.problems)
-            print(f"[{done}/{len(todo)}] {job.student} {job.task}: {verdict} "
-                  f"(elapsed {elapsed / 60:.1f} min, about {left / 60:.1f} min left)", flush=True)
+            log.info(f"[{done}/{len(todo)}] {job.student} {job.task}: {verdict} "
+                     f"(elapsed {elapsed / 60:.1f} min, about {left / 60:.1f} min left)")
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         sandbox.stop_all()

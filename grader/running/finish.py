@@ -4,11 +4,15 @@ the gradebook, and a line for each total that changed since the last call, so th
 Every way of grading ends here: grade.py's own batch, --collect, --marks-from and --slurm.
 """
 
+import logging
+
 from grader.integrity import similarity
 from grader.marking import marks
 from grader.records import TASKS, Record
 from grader.store.gradebook import Gradebook
 from grader.views import pages
+
+log = logging.getLogger("grader")
 
 
 def finish_class(out: str, starter: str, scheme: marks.Scheme,
@@ -24,10 +28,10 @@ def finish_class(out: str, starter: str, scheme: marks.Scheme,
     with Gradebook(out) as book:
         changed = book.replace_totals({row["student"]: row["total"] for row in marked.rows})
     if changed:
-        print(f"{len(changed)} total(s) changed since the last call: "
-              + "; ".join(f"{student} {old} -> {new}" for student, old, new in changed))
+        log.warning(f"{len(changed)} total(s) changed since the last call: "
+                    + "; ".join(f"{student} {old} -> {new}" for student, old, new in changed))
     if flagged:
-        print(f"{len(flagged)} pair(s) of submissions look copied: see similarity.csv and index.html")
+        log.warning(f"{len(flagged)} pair(s) of submissions look copied: see similarity.csv and index.html")
     return records, marked
 
 

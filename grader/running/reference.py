@@ -11,6 +11,7 @@ survives --collect from several machines.
 """
 
 import datetime
+import logging
 import os
 import platform
 import statistics
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 from grader.judging.grading import grade_task
 from kit.jsonfile import read_json, write_json
 
+log = logging.getLogger("grader")
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT = os.path.join(KIT, "task1.py")  # the kit's own task 1: what a good submission costs
 
@@ -43,7 +45,7 @@ def timed(out, script, data, starter, limits):
         return Reference(kept["wall_s"], kept.get("noise", 0.0))
     record = grade_task(script, "task1", data, os.path.join(starter, "task1.py"), replace(limits, runs=RUNS))
     if not record.checks.get("crashed") or not record.checks["crashed"].ok:
-        print(f"warning: the speed reference {script} did not run to its end: speed_vs_reference stays empty")
+        log.warning("the speed reference %s did not run to its end: speed_vs_reference stays empty", script)
         return None
     walls = [run["wall_s"] for run in record.runs] or [record.wall_s]
     noise = statistics.stdev(walls) / statistics.mean(walls) if len(walls) > 1 else 0.0

@@ -10,6 +10,7 @@ or that never starts still leaves its student's rows, `crashed` with Slurm's sta
 stays in <out>/slurm/grade.sbatch for a lecturer to read and resubmit by hand.
 """
 
+import logging
 import math
 import os
 import re
@@ -24,6 +25,7 @@ from grader.stop import stop
 from grader.store.gradebook import Gradebook
 from grader.views import pages
 
+log = logging.getLogger("grader")
 CPUS_PER_TASK = 2  # TensorFlow uses the cores it is given; the kit's timings are on 2
 MARGIN_S = 300  # per array task beyond its runs: Python and TensorFlow starting, the report, the copying check
 MEMORY_MARGIN_GIB = 1  # beyond a run's limit: the grader itself and bubblewrap
@@ -39,7 +41,7 @@ def grade_class(args, found, scheme, settings):
     script = write_script(args, students, folder, settings)
     command = ["sbatch", "--parsable", "--wait", *(["--partition", args.partition] if args.partition else []),
                *shlex.split(args.sbatch), script]
-    print(f"submitting {len(students)} array task(s): {shlex.join(command)}", flush=True)
+    log.info(f"submitting {len(students)} array task(s): {shlex.join(command)}")
     try:
         done = subprocess.run(command, capture_output=True, text=True)
     except FileNotFoundError:
