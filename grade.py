@@ -33,7 +33,7 @@ from grader.judging import rules, sandbox
 from grader.marking import marks
 from grader.records import TASKS, Limits
 from grader.running import reference, slurm
-from grader.running.batch import Marking, grade_all, plan
+from grader.running.batch import Job, Marking, grade_all, plan
 from grader.running.finish import complete, finish_class
 from grader.stop import stop
 from grader.store.gradebook import FILE, Gradebook, Settings, exists
@@ -45,7 +45,7 @@ KIT_ROOT = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SCHEME = "assignment"
 
 
-def main():
+def main() -> None:
     args = parse_args()
     # Progress and warnings go to stderr through the grader's one logger; stdout carries results only.
     logging.basicConfig(stream=sys.stderr, format="%(message)s", level=logging.INFO)
@@ -72,7 +72,7 @@ def main():
         return
     settings = chosen_settings(args, scheme, recorded)
     log.info(settings_line(settings, recorded, args))
-    limits = Limits(settings.timeout_s, settings.memory_gib, sandboxed(args.require_sandbox), settings.runs)
+    limits = Limits(settings.timeout_s, settings.memory_gib, sandbox_works(args.require_sandbox), settings.runs)
     with tempfile.TemporaryDirectory() as unpacked:
         found = find_class(args.submissions, unpacked)
         log.info(found.summary())
@@ -89,7 +89,7 @@ def main():
             log.info(f"{changed} changed file(s) since the last grading: graded again")
         try:
             timed = None
-            if args.reference != "none" and any(runs(job) for job in todo):  # no run, nothing to compare
+            if args.reference != "none" and any(will_run(job) for job in todo):  # no run, nothing to compare
                 log.info(f"timing the speed reference on this machine ({reference.RUNS} runs of "
                          f"{os.path.basename(args.reference)}, once per --out folder)")
                 timed = reference.timed(args.out, args.reference, settings.data, args.starter, limits)
@@ -113,7 +113,7 @@ def main():
 
 
 # ---- settings: given, or as recorded in the gradebook ----------------------------------------------------------
-def recorded_settings(out):
+def recorded_settings(out: str) -> Settings | None:
     """The settings --out's gradebook recorded, or None for a folder not graded yet."""
     if not exists(out):
         return None
@@ -121,7 +121,7 @@ def recorded_settings(out):
         return book.settings()
 
 
-def chosen_scheme(given, recorded):
+def chosen_scheme(given: str | None, recorded: Settings | None) -> marks.Scheme:
     """--scheme where given (saying so where it differs from the recorded one), else the recorded scheme as it
     was used, else the default."""
     if given:
@@ -135,7 +135,7 @@ def chosen_scheme(given, recorded):
     return marks.load(DEFAULT_SCHEME)
 
 
-def data_folder(args, recorded):
+def data_folder(args: argparse.Namespace, recorded: Settings | None) -> str:
     """--data, else the recorded data folder, else the kit's; stops where it lacks dataset.txt or test.txt."""
     data = args.data or (recorded.data if recorded else KIT_ROOT)
     for name in ("dataset.txt", "test.txt"):
@@ -144,7 +144,7 @@ def data_folder(args, recorded):
     return data
 
 
-def data_hash(data):
+def data_hash(data: str) -> str:
     digest = hashlib.sha256()
     for name in ("dataset.txt", "test.txt"):
         with open(os.path.join(data, name), "rb") as f:
@@ -152,7 +152,7 @@ def data_hash(data):
     return digest.hexdigest()
 
 
-def chosen_settings(args, scheme, recorded):
+def chosen_settings(args: argparse.Namespace, scheme: marks.Scheme, recorded: Settings | None) -> Settings:
     """What this call grades with: each flag given, else what the gradebook recorded (unless the scheme changed,
     whose limits then count), else the scheme's. Stops where the data differ from those the rows were graded
     on, unless --force grades every row again."""
@@ -169,11 +169,11 @@ def chosen_settings(args, scheme, recorded):
                     args.canvas_column or canvas_column(same) or scheme.name)
 
 
-def canvas_column(recorded):
+def canvas_column(recorded: Settings | None) -> str | None:
     return recorded.canvas_column if recorded else None
 
 
-def settings_line(settings, recorded, args):
+def settings_line(settings: Settings, recorded: Settings | None, args: argparse.Namespace) -> str:
     """The first line of a grading call: what it grades with, and which of that came from the gradebook."""
     given = {"scheme": args.scheme, "data": args.data, "runs": args.runs}
     kept = [name for name, value in given.items() if not value] if recorded else []
@@ -183,7 +183,7 @@ def settings_line(settings, recorded, args):
 
 
 # ---- the lecturer's marks --------------------------------------------------------------------------------------
-def enter_marks(args, scheme, recorded):
+def enter_marks(args: argparse.Namespace, scheme: marks.Scheme, recorded: Settings | None) -> None:
     """--marks-from: record the manual marks typed into a marks.csv, say what changed, write every view again."""
     if recorded is None:
         stop(f"--out {args.out}: no gradebook there ({FILE}): grade the class into it first")
@@ -201,7 +201,7 @@ def enter_marks(args, scheme, recorded):
           f"{os.path.join(args.out, 'marks.csv')}")
 
 
-def runs(job):
+def will_run(job: Job) -> bool:
     """Whether grading this job runs a script: a task file that is there and parses."""
     if job.task not in TASKS or not os.path.isfile(job.script):
         return False
@@ -209,23 +209,23 @@ def runs(job):
         return rules.syntax_error(f.read(), job.script) is None
 
 
-def sandboxed(required):
-    """None (sandbox every run) where bubblewrap works here; False, said in one line, where it does not; with
-    --require-sandbox that line and exit 2 instead."""
+def sandbox_works(required: bool) -> bool:
+    """Whether runs can be sandboxed here: True where bubblewrap works; False, said in one line, where it does
+    not; with --require-sandbox that line and exit 2 instead."""
     if sandbox.bwrap() is None:
         why = "bubblewrap (bwrap) is not installed"
     else:
-        why = sandbox.self_test()
-        if why is None:
-            return None
-        why = f"bubblewrap cannot make its namespaces here ({why})"
+        refused = sandbox.self_test()
+        if refused is None:
+            return True
+        why = f"bubblewrap cannot make its namespaces here ({refused})"
     if required:
         stop(f"{why}; --require-sandbox: nothing graded")
     log.warning(f"warning: {why}: runs are NOT sandboxed, and every row says so")
     return False
 
 
-def parse_args():
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions", nargs="?", help="the VLE's download (zip or folder), or one student's folder")
     parser.add_argument("--data", help="folder with dataset.txt and test.txt (default: as recorded in --out, "

@@ -6,9 +6,12 @@ is made in one of three ways (`Record.missing`, `Record.crashed`, or by grading.
 and written to <student>/<task>.json and to a grades.csv row only here (`to_json`, `row`).
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
 
 from grader.catalogue import GRADER_FAULT, RULES, applies
+from kit.jsonfile import Json
 from kit.stats import spread
 
 TASKS = ("task1", "task2")  # the scripts a submission holds, as <task>.py
@@ -56,26 +59,26 @@ class Check:
     evidence: str
     status: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.status:
             self.status = "passed" if self.ok else "failed"
         if self.status not in STATUSES or (self.status == "passed") != self.ok:
             raise ValueError(f"a check that is {'ok' if self.ok else 'not ok'} cannot be {self.status!r}")
 
     @classmethod
-    def passed(cls, evidence):
+    def passed(cls, evidence: str) -> "Check":
         return cls(True, evidence)
 
     @classmethod
-    def failed(cls, evidence):
+    def failed(cls, evidence: str) -> "Check":
         return cls(False, evidence)
 
     @classmethod
-    def not_reached(cls, why):
+    def not_reached(cls, why: str) -> "Check":
         return cls(False, why, "not reached")
 
     @property
-    def failing(self):
+    def failing(self) -> bool:
         """Whether this check is a problem of the student's."""
         return self.status == "failed"
 
@@ -92,11 +95,11 @@ class Numbers:
     error: str | None = None
     outputs_sha256: str | None = None  # of the test reconstructions, bit for bit: runs that match were seeded
 
-    def to_json(self):
+    def to_json(self) -> Json:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
-    def from_json(cls, document):
+    def from_json(cls, document: Json | None) -> "Numbers":
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in (document or {}).items() if k in names})
 
@@ -134,24 +137,24 @@ class Record:
 
     # ---- the ways a record is made --------------------------------------------------------------
     @classmethod
-    def missing(cls, task, name, sandboxed):
+    def missing(cls, task: str, name: str, sandboxed: bool) -> "Record":
         return cls(task, sandboxed=sandboxed, checks={"missing": Check.failed(f"no {name} in the submission")})
 
     @classmethod
-    def crashed(cls, task, student, why, sandboxed):
+    def crashed(cls, task: str, student: str, why: str, sandboxed: bool) -> "Record":
         """A run that ended without a record of its own, by the student's doing (a batch system ended it at its
         time or memory limit)."""
         return cls(task, student, sandboxed, checks={"crashed": Check.failed(why)})
 
     @classmethod
-    def grader_error(cls, task, student, why, sandboxed):
+    def grader_error(cls, task: str, student: str, why: str, sandboxed: bool) -> "Record":
         """A row the grader could not finish: its fault, not the student's (an exception of its own, a batch
         node that failed or was taken back). No scheme voids it; the next call grades it again."""
         record = cls(task, student, sandboxed, checks={GRADER_FAULT: Check.failed(why)})
         record.reach_the_rest(f"not graded: {why}")
         return record
 
-    def reach_the_rest(self, why):
+    def reach_the_rest(self, why: str) -> None:
         """Mark every check of this task that has no status yet as not reached, with the reason."""
         for code in applies(self.task):
             if code not in self.checks and code != GRADER_FAULT:
@@ -159,30 +162,30 @@ class Record:
 
     # ---- what follows from the checks -----------------------------------------------------------
     @property
-    def problems(self):
+    def problems(self) -> list[str]:
         """The problem codes of the failed checks, in PROBLEMS order."""
         return [code for code in PROBLEMS if code in self.checks and self.checks[code].failing]
 
     @property
-    def not_reached(self):
+    def not_reached(self) -> list[str]:
         """The codes of the checks the run never reached, in PROBLEMS order."""
         return [code for code in PROBLEMS if code in self.checks and self.checks[code].status == "not reached"]
 
     @property
-    def grader_failed(self):
+    def grader_failed(self) -> bool:
         return GRADER_FAULT in self.problems
 
     @property
-    def valid(self):
+    def valid(self) -> bool:
         return not self.problems
 
     @property
-    def speed(self):
+    def speed(self) -> float | None:
         """Wall time over the speed reference's, on the same machine: what "fastest" ranks by."""
         return self.wall_s / self.reference_s if self.wall_s is not None and self.reference_s else None
 
     # ---- the one serialisation ------------------------------------------------------------------
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         """<student>/<task>.json: every check with its evidence (the log and diff are files of their own)."""
         document = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("log", "diff_html", "folder")}
         document["checks"] = {code: asdict(check) for code, check in self.checks.items()}
@@ -193,20 +196,20 @@ class Record:
         return dict(document, problems=self.problems, valid=self.valid)
 
     @classmethod
-    def from_json(cls, document, folder=""):
+    def from_json(cls, document: dict[str, Any], folder: str = "") -> "Record":
         names = {f.name for f in fields(cls)} - {"checks", "measured", "printed", "folder"}
         return cls(**{k: v for k, v in document.items() if k in names},
                    checks={code: Check(**c) for code, c in document.get("checks", {}).items()},
                    measured=Numbers.from_json(document.get("measured")),
                    printed=Numbers.from_json(document.get("printed")), folder=folder)
 
-    def row(self):
+    def row(self) -> dict[str, str]:
         """The record as one grades.csv row: accuracies in percent with two decimals."""
 
-        def number(value, form, scale=1):
+        def number(value: float | None, form: str, scale: int = 1) -> str:
             return form.format(value * scale) if value is not None else ""
 
-        def sd(key, form, scale=1):
+        def sd(key: str, form: str, scale: int = 1) -> str:
             values = [r[key] for r in self.runs if r.get(key) is not None]
             return number(spread(values)["std"], form, scale) if len(values) > 1 else ""
 
@@ -227,12 +230,12 @@ class Record:
                 "mark": "", "most_similar": "", "speed_vs_reference": number(self.speed, "{:.2f}"),
                 "not_reached": ";".join(self.not_reached)}
 
-    def as_student(self, student):
+    def as_student(self, student: str) -> "Record":
         """This record under a student's name."""
         return replace(self, student=student)
 
 
-def pace(records):
+def pace(records: list[Record]) -> Callable[[Record], float | None]:
     """What "fastest" compares among these records: the time against each one's speed reference where every
     one has it (fair across machines), else the plain wall time (a class graded with --reference none)."""
     if records and all(r.speed is not None for r in records):

@@ -8,20 +8,22 @@
 """
 
 import time
+from typing import Any
 
 import numpy as np
 
 from kit.scripts import load_kit_data, setting, validation_split
 
 
-def fit_all(digits_only_runs=1, quick=False):
+def fit_all(digits_only_runs: int = 1, quick: bool = False) -> dict[str, Any]:
     """Every baseline on the kit's files, read once: {name: its numbers}."""
     data = load_kit_data()
     return {"pca256": pca(*data), "logistic": logistic(*data), "svc": svc(*data),
             "digits_only": [digits_only(*data, quick=quick) for _ in range(digits_only_runs)]}
 
 
-def pca(x, y, x_test, y_test, components=256):
+def pca(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+        components: int = 256) -> dict[str, float]:
     """Pixel accuracy of PCA reconstruction with `components` components, fitted on the training images."""
     from sklearn.decomposition import PCA
 
@@ -32,7 +34,7 @@ def pca(x, y, x_test, y_test, components=256):
             "seconds": time.time() - start, "parameters": int(model.components_.size + model.mean_.size)}
 
 
-def logistic(x, y, x_test, y_test):
+def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
     """Digit accuracy of logistic regression on the raw pixels."""
     from sklearn.linear_model import LogisticRegression
 
@@ -42,7 +44,7 @@ def logistic(x, y, x_test, y_test):
             "parameters": int(model.coef_.size + model.intercept_.size)}
 
 
-def svc(x, y, x_test, y_test):
+def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
     """Digit accuracy of a support-vector machine with an RBF kernel on the raw pixels (sklearn defaults)."""
     from sklearn.svm import SVC
 
@@ -54,7 +56,8 @@ def svc(x, y, x_test, y_test):
             "parameters": int(kept)}
 
 
-def digits_only(x, y, x_test, y_test, quick=False):
+def digits_only(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                quick: bool = False) -> dict[str, float]:
     """task2's encoder and classifier trained on the digit loss alone, with task2's settings.
 
     The validation split, centring, classifier, shifts and turns, optimiser, schedule and
@@ -64,7 +67,7 @@ def digits_only(x, y, x_test, y_test, quick=False):
     import tensorflow as tf
     from keras import layers
 
-    def task2(name):
+    def task2(name: str) -> Any:
         return setting("task2.py", name)
 
     epochs = 2 if quick else task2("EPOCHS")
@@ -85,7 +88,7 @@ def digits_only(x, y, x_test, y_test, quick=False):
                                      interpolation="nearest")
     turn = layers.RandomRotation(task2("MAX_ROTATION"), fill_mode="constant", interpolation="nearest")
 
-    def moved(images, digits):
+    def moved(images: Any, digits: Any) -> tuple[Any, Any]:
         square = tf.reshape(images, (-1, side, side, 1))
         return tf.reshape(shift(turn(square, training=True), training=True), (-1, pixels)), digits
 

@@ -7,10 +7,12 @@ in the PDF.
 import os
 import platform
 import subprocess
+from collections.abc import Callable
 from importlib import metadata
 
 import numpy as np
 
+from kit.jsonfile import Json
 from kit.runs import run_task
 from kit.scripts import REPO
 from kit.stats import spread
@@ -18,14 +20,14 @@ from kit.stats import spread
 MEASURED = ("pixel_accuracy", "digit_accuracy", "duration_s", "wall_s")  # what a task run reports
 
 
-def machine():
+def machine() -> str:
     """A one-line description of this machine and the software that made the numbers: the processor, its cores,
     and the Python, TensorFlow and Keras versions (timings and even accuracies move with each)."""
     return (f"{processor()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
             f"TensorFlow {installed('tensorflow', 'tensorflow-cpu')}, Keras {installed('keras')}")
 
 
-def processor():
+def processor() -> str:
     """The processor's model name (Linux's /proc/cpuinfo), else its architecture."""
     try:
         with open("/proc/cpuinfo") as f:
@@ -35,7 +37,7 @@ def processor():
     return f"{names[0]} ({platform.machine()})" if names else platform.machine()
 
 
-def installed(*names):
+def installed(*names: str) -> str:
     """The installed version of the first of these distributions found (one package ships under several names,
     such as tensorflow and tensorflow-cpu), read from its metadata without importing it; else 'not installed'."""
     for name in names:
@@ -46,7 +48,7 @@ def installed(*names):
     return "not installed"
 
 
-def git_commit():
+def git_commit() -> str:
     """The commit the code is at, with '+changes' when the code in the work tree differs from it."""
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
@@ -59,12 +61,13 @@ def git_commit():
         return "unknown"
 
 
-def run_tasks(tasks, runs, work, log=print, scripts=REPO, data=REPO):
+def run_tasks(tasks: list[str], runs: int, work: str, log: Callable[[str], object] = print, scripts: str = REPO,
+              data: str = REPO) -> dict[str, list[Json]]:
     """Run each task `runs` times in folders <work>/<task>-<i>; return {task: [metrics of each run]}.
 
     scripts: the folder holding task1.py/task2.py; data: the folder holding dataset.txt/test.txt (both the
     kit's by default)."""
-    raw = {}
+    raw: dict[str, list[Json]] = {}
     for task in tasks:
         raw[task] = []
         for i in range(runs):
@@ -77,19 +80,19 @@ def run_tasks(tasks, runs, work, log=print, scripts=REPO, data=REPO):
     return raw
 
 
-def summarise(raw):
+def summarise(raw: dict[str, list[Json]]) -> dict[str, Json]:
     """Per task: the spread of each measured number over the runs, and the parameter count."""
     return {task: {**{key: spread([m[key] for m in runs]) for key in MEASURED if key in runs[0]},
                    "parameters": runs[0]["parameters"]}
             for task, runs in raw.items()}
 
 
-def mean_and_range(s):
+def mean_and_range(s: dict[str, float]) -> str:
     """`mean (min - max)` of an accuracy spread, in percent."""
     return f"{s['mean']:.2%} ({s['min']:.2%} - {s['max']:.2%})"
 
 
-def markdown_table(results, fitted):
+def markdown_table(results: dict[str, Json], fitted: Json) -> str:
     """The benchmark as Markdown rows (the README's table)."""
     pca = fitted["pca256"]["pixel_accuracy"]
     rows = ["| program | pixel accuracy mean (min - max) | digit accuracy mean (min - max) "

@@ -9,11 +9,11 @@ import subprocess
 import sys
 import time
 
-from kit.jsonfile import read_json, write_json
+from kit.jsonfile import Json, read_json, write_json
 from kit.scripts import REPO
 
 
-def headless_env(**extra):
+def headless_env(**extra: str) -> dict[str, str]:
     """The environment of a headless run: Agg backend, no display, unbuffered output."""
     env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
     env.pop("DISPLAY", None)
@@ -21,7 +21,7 @@ def headless_env(**extra):
     return env
 
 
-def scratch_with_data(folder, data=REPO):
+def scratch_with_data(folder: str, data: str = REPO) -> str:
     """Make `folder` a working folder holding copies of dataset.txt and test.txt from `data` (the kit's)."""
     os.makedirs(folder, exist_ok=True)
     for name in ("dataset.txt", "test.txt"):
@@ -29,7 +29,7 @@ def scratch_with_data(folder, data=REPO):
     return folder
 
 
-def run_task(script, folder, timeout=900, data=REPO):
+def run_task(script: str, folder: str, timeout: float = 900, data: str = REPO) -> Json:
     """Run a task script in a scratch folder; return its metrics JSON plus whole-process wall time.
 
     `script` is a repo path such as "task1.py" (or any absolute path); the data files are copied from
@@ -52,7 +52,7 @@ def run_task(script, folder, timeout=900, data=REPO):
     return metrics
 
 
-def saved_runs(work, task):
+def saved_runs(work: str, task: str) -> list[Json]:
     """The runs of a task already in `work` (folders <task>-1, <task>-2, ...), in order."""
     folders = sorted((f for f in os.listdir(work) if f.startswith(f"{task}-")), key=lambda f: int(f.split("-")[1]))
     return [dict(read_json(os.path.join(work, f, "run.json")), folder=os.path.join(work, f)) for f in folders]

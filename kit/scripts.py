@@ -9,19 +9,22 @@ import io
 import os
 import sys
 import tokenize
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy import ndarray
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def source_of(script):
+def source_of(script: str) -> str:
     """The text of a repo script such as "task1.py"."""
     with open(os.path.join(REPO, script), encoding="utf-8") as f:
         return f.read()
 
 
-def settings_of(script):
+def settings_of(script: str) -> list[tuple[str, str, str]]:
     """(name, value, reason) for each top-level UPPER_CASE constant the script assigns.
 
     A constant is a literal (a number, string or tuple of them), read with `ast`; its reason is the
@@ -41,11 +44,11 @@ def settings_of(script):
         except ValueError:
             continue  # computed, not chosen
         if name.isupper():
-            found.append((name, ast.get_source_segment(text, node.value), comments.get(node.lineno, "")))
+            found.append((name, ast.get_source_segment(text, node.value) or "", comments.get(node.lineno, "")))
     return found
 
 
-def setting(script, name):
+def setting(script: str, name: str) -> float | tuple[float, int] | int:
     """The value of one setting of a script, e.g. setting("task2.py", "EPOCHS") -> 60."""
     for node in ast.parse(source_of(script)).body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
@@ -53,33 +56,33 @@ def setting(script, name):
     raise KeyError(f"{script} has no setting {name}")
 
 
-def definitions_from(script, names, namespace):
+def definitions_from(script: str, names: tuple[str, ...], namespace: dict[str, Any]) -> dict[str, Any]:
     """Compile the top-level functions and classes `names` of a script without running the script.
 
     `namespace` holds the modules they use (e.g. {"np": numpy}); returns the namespace with them in.
     """
-    wanted = [node for node in ast.parse(source_of(script)).body
+    wanted: list[ast.stmt] = [node for node in ast.parse(source_of(script)).body
               if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names]
-    if sorted(node.name for node in wanted) != sorted(names):
+    if sorted(getattr(node, "name", "") for node in wanted) != sorted(names):
         raise ValueError(f"{script} should define {', '.join(names)}")
     namespace = dict(namespace)
     exec(compile(ast.Module(body=wanted, type_ignores=[]), os.path.join(REPO, script), "exec"), namespace)
     return namespace
 
 
-def loader_from(script="task1.py"):
+def loader_from(script: str = "task1.py") -> Callable:
     """The script's own `load_bitmaps` (with the `fail` it calls)."""
     return definitions_from(script, ("fail", "load_bitmaps"), {"np": np, "sys": sys})["load_bitmaps"]
 
 
-def validation_split(x, y, script="task1.py"):
+def validation_split(x: ndarray, y: ndarray, script: str = "task1.py") -> tuple[ndarray, ndarray, ndarray, ndarray]:
     """(x_train, y_train, x_val, y_val) split as the script splits dataset.txt, with its own `validation_picks`."""
     picks = definitions_from(script, ("validation_picks",), {"np": np})["validation_picks"]
     picked = picks(y, setting(script, "VALIDATION_SHARE"))
     return x[~picked], y[~picked], x[picked], y[picked]
 
 
-def load_kit_data():
+def load_kit_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(x_train, y_train, x_test, y_test) from the kit's files: all of dataset.txt, then test.txt."""
     load = loader_from()
     x, y = load(os.path.join(REPO, "dataset.txt"))

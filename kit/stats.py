@@ -5,28 +5,31 @@ A spread is the dict `spread()` returns ({mean, std, min, max, median, n}), whic
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def plural(n, word):
+def plural(n: int, word: str) -> str:
     """"1 run", "5 runs"."""
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def pct(value):
+def pct(value: float) -> str:
     """A share as a percentage with two decimals: 0.99613 -> '99.61%'."""
     return f"{value:.2%}"
 
 
-def spread(values):
+def spread(values: list[float]) -> dict[str, float | int]:
     """mean, sd, min, max, median and count of a list of numbers."""
     a = np.asarray(values, dtype=float)
     return {"mean": float(a.mean()), "std": float(a.std(ddof=1)) if len(a) > 1 else 0.0,
             "min": float(a.min()), "max": float(a.max()), "median": float(np.median(a)), "n": len(a)}
 
 
-def mean_sd(values, scale=100, digits=None, unit=""):
+def mean_sd(values: dict[str, float] | list[float], scale: float = 100, digits: int | None = None,
+            unit: str = "") -> str:
     """`mean ± sd` of a list of numbers or of a spread, times `scale` (percent by default), followed by
     `unit` after the mean. One value has no sd, so only its value. digits None: 2, or 3 where a small sd
     would read 0.00."""
@@ -39,7 +42,7 @@ def mean_sd(values, scale=100, digits=None, unit=""):
     return f"{mean:.{digits}f}{unit} \u00b1 {sd:.{digits}f}"
 
 
-def pixel_accuracy(reconstructed, x):
+def pixel_accuracy(reconstructed: np.ndarray, x: np.ndarray) -> float:
     """Share of pixels equal after rounding, as task1.py and the grader measure it."""
     return float(np.mean(np.round(reconstructed) == np.round(x)))
 
@@ -58,9 +61,9 @@ class Comparison:
     counted: str = "{n} pairs"  # how the text names n: pairs of runs or draws, or runs of unpaired sides
 
     @property
-    def verdict(self):
+    def verdict(self) -> str:
         """ "ahead" / "behind" only when the interval excludes zero; "level" otherwise; "one run" alone."""
-        if self.n < 2:
+        if self.n < 2 or self.low is None or self.high is None:
             return "one run"
         if self.low > 0:
             return "ahead"
@@ -68,7 +71,8 @@ class Comparison:
             return "behind"
         return "level"
 
-    def text(self, scale=100, digits=2, unit=" points", printed=None):
+    def text(self, scale: float = 100, digits: int = 2, unit: str = " points",
+             printed: tuple[float, float] | None = None) -> str:
         """`+0.12 points (95 % interval +0.05 to +0.19, 5 runs)`, or `... (one run, no spread)`. With
         printed=(a, b), the two means as the sentence prints them, the gap is theirs as printed, so that a
         reader's subtraction agrees with it."""
@@ -76,31 +80,30 @@ class Comparison:
         if printed is not None:
             mean = round(printed[0] * scale, digits) - round(printed[1] * scale, digits)
         gap = f"{mean + 0.0:+.{digits}f}{unit}"
-        if self.n < 2:
+        if self.n < 2 or self.low is None or self.high is None:
             return f"{gap} (one run, no spread)"
         return (f"{gap} (95 % interval {self.low * scale:+.{digits}f} to {self.high * scale:+.{digits}f}, "
                 f"{self.counted.format(n=self.n)})")
 
 
-def judged(c, **text_options):
+def judged(c: Comparison, **text_options: Any) -> str:
     """A comparison's text with its verdict after it; one run has no verdict, only its text."""
     return c.text(**text_options) + ("" if c.n < 2 else f", {c.verdict}")
 
 
-def compare(a, b):
+def compare(a: ArrayLike, b: ArrayLike) -> Comparison:
     """Paired comparison of two equally long lists (a[i] and b[i] from the same run or draw), or of
     a list against one fixed number b (a baseline without spread): the t-interval of a - b."""
     from scipy import stats
 
-    a = np.asarray(a, dtype=float)
-    d = a - (np.asarray(b, dtype=float) if np.ndim(b) else float(b))
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     if len(d) < 2:
         return Comparison(float(d.mean()), None, None, len(d))
     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return Comparison(float(d.mean()), float(d.mean() - half), float(d.mean() + half), len(d))
 
 
-def compare_spreads(a, b):
+def compare_spreads(a: dict[str, float], b: dict[str, float]) -> Comparison:
     """Unpaired comparison of two spreads (runs that do not pair up, such as two scripts' separate runs):
     mean(a) - mean(b) with Welch's 95 % t-interval."""
     from scipy import stats
@@ -109,16 +112,17 @@ def compare_spreads(a, b):
     counted = f"{a['n']} and {b['n']} runs, unpaired"
     if min(a["n"], b["n"]) < 2:
         return Comparison(gap, None, None, 1, counted)
+    runs = int(min(a["n"], b["n"]))
     va, vb = a["std"] ** 2 / a["n"], b["std"] ** 2 / b["n"]
     se = np.sqrt(va + vb)
     if se == 0:
-        return Comparison(gap, gap, gap, min(a["n"], b["n"]), counted)
+        return Comparison(gap, gap, gap, runs, counted)
     dof = (va + vb) ** 2 / (va**2 / (a["n"] - 1) + vb**2 / (b["n"] - 1))
     half = stats.t.ppf(0.975, dof) * se
-    return Comparison(gap, gap - half, gap + half, min(a["n"], b["n"]), counted)
+    return Comparison(gap, float(gap - half), float(gap + half), runs, counted)
 
 
-def wilson(hits, n, confidence=0.95):
+def wilson(hits: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """(low, high): the Wilson score interval of a proportion hits/n (scipy's binomtest); (0, 1) for n = 0."""
     if n == 0:
         return 0.0, 1.0

@@ -23,7 +23,7 @@ class DataSize:
     order: str = "mixed"  # dataset.txt's order, one of ORDERS
 
     @property
-    def name(self):
+    def name(self) -> str:
         return f"{self.train}x{self.side}" + ("" if self.order == "mixed" else f"-{self.order}")
 
 
@@ -33,17 +33,18 @@ ORDERS = ("mixed", "sorted", "blocks")
 BLOCKS = 5  # runs per digit in the blocks order: a file of 1,000 holds runs of 20 images of one digit
 
 
-def kit_lines(name):
+def kit_lines(name: str) -> list[str]:
     """The lines of one of the kit's files, without their line ends."""
     with open(os.path.join(REPO, name), encoding="utf-8") as f:
         return [line for line in f.read().splitlines() if line.strip()]
 
 
-def balanced(lines, count):
+def balanced(lines: list[str], count: int) -> list[str]:
     """The first count/10 lines of each digit, in file order (count must be a multiple of 10)."""
     if count % 10:
         raise ValueError(f"{count} images cannot be shared equally by 10 digits")
-    per_digit, taken, kept = count // 10, {}, []
+    per_digit, kept = count // 10, []
+    taken: dict[str, int] = {}
     for line in lines:
         digit = line.split("\t", 1)[0]
         if taken.get(digit, 0) < per_digit:
@@ -54,7 +55,7 @@ def balanced(lines, count):
     return kept
 
 
-def ordered(lines, order):
+def ordered(lines: list[str], order: str) -> list[str]:
     """The lines in one of ORDERS; the images of one digit keep their file order in each."""
     if order == "mixed":
         return list(lines)
@@ -68,7 +69,7 @@ def ordered(lines, order):
     raise ValueError(f"unknown order {order!r}: one of {', '.join(ORDERS)}")
 
 
-def resized(line, side, old_side=28):
+def resized(line: str, side: int, old_side: int = 28) -> str:
     """The line's bitmap cut to its central side x side pixels, or padded with 0s around to that side."""
     digit, bits = line.split("\t", 1)
     rows = bits.split("-")
@@ -81,7 +82,7 @@ def resized(line, side, old_side=28):
     return f"{digit}\t{'-'.join(rows)}"
 
 
-def write_files(size, folder):
+def write_files(size: DataSize, folder: str) -> str:
     """Write dataset.txt (in the size's order) and test.txt for `size` into `folder`; return the folder."""
     os.makedirs(folder, exist_ok=True)
     for name, count in (("dataset.txt", size.train), ("test.txt", size.test)):

@@ -62,7 +62,7 @@ class ClassFound:
     students: dict[str, Student]
     unplaced: list[str] = field(default_factory=list)  # files of the download that belong to no student
 
-    def summary(self):
+    def summary(self) -> str:
         """One line: how many students in which layout, who lacks which task, who had several files."""
         parts = [f"{len(self.students)} students ({self.layout})"]
         for task in TASKS:
@@ -78,7 +78,7 @@ class ClassFound:
 
 
 # ---- the class ---------------------------------------------------------------------------------------
-def find_class(submissions, unpack_to):
+def find_class(submissions: str, unpack_to: str) -> ClassFound:
     """The students in a download (folder or zip) and each one's task files; exits 2 with one line if none."""
     if not os.path.exists(submissions):
         stop(f"{submissions}: no such folder or file")
@@ -104,7 +104,7 @@ def find_class(submissions, unpack_to):
     return ClassFound(layout, students, unplaced)
 
 
-def unpack(archive, folder):
+def unpack(archive: str, folder: str) -> None:
     """Unzip, keeping each file's time from the zip (the newest file is chosen by it)."""
     with zipfile.ZipFile(archive) as z:
         for member in z.infolist():
@@ -113,11 +113,11 @@ def unpack(archive, folder):
             os.utime(path, (stamp, stamp))
 
 
-def entries(folder):
+def entries(folder: str) -> list[str]:
     return sorted(e for e in os.listdir(folder) if not e.startswith(IGNORED))
 
 
-def unwrap(folder):
+def unwrap(folder: str) -> str:
     """The folder inside the one-folder wrappers that "download all" archives often add."""
     while True:
         inside = entries(folder)
@@ -128,11 +128,11 @@ def unwrap(folder):
             return folder
 
 
-def has_task(folder):
+def has_task(folder: str) -> bool:
     return any(TASK_FILE.match(e) for e in entries(folder))
 
 
-def read_layout(root, unpack_to):
+def read_layout(root: str, unpack_to: str) -> tuple[str, dict[str, Student]]:
     """(layout name, {key: Student}) of the download's top folder."""
     names = entries(root)
     files = [n for n in names if os.path.isfile(os.path.join(root, n))]
@@ -140,35 +140,51 @@ def read_layout(root, unpack_to):
     if folders and all(MOODLE.match(n) for n in folders):
         return "Moodle, folders", by_student(
             {n: os.path.join(root, n) for n in folders}, MOODLE, "name", "id")
-    flat = [(n, MOODLE.match(n)) for n in files]
-    if files and all(m for _, m in flat):
-        return "Moodle, without folders", grouped(root, flat, unpack_to, "name", "id")
-    flat = [(n, CANVAS.match(n)) for n in files]
-    if files and all(m for _, m in flat):
-        return "Canvas", grouped(root, flat, unpack_to, "login", "id")
-    flat = [(n, BLACKBOARD.match(n) or BLACKBOARD.match(os.path.splitext(n)[0])) for n in files]  # file, receipt
-    if files and all(m for _, m in flat):
-        return "Blackboard", grouped(root, [(n, m) for n, m in flat if m.group("file")], unpack_to, "login", None)
+    moodle = every_match(files, MOODLE)
+    if moodle:
+        return "Moodle, without folders", grouped(root, moodle, unpack_to, "name", "id")
+    canvas = every_match(files, CANVAS)
+    if canvas:
+        return "Canvas", grouped(root, canvas, unpack_to, "login", "id")
+    blackboard = every_match(files, BLACKBOARD, receipts=True)
+    if blackboard:
+        return "Blackboard", grouped(root, [(n, m) for n, m in blackboard if m.group("file")], unpack_to, "login",
+                                     None)
     if has_task(root) or (files and not folders):
         key = os.path.basename(os.path.abspath(root))
         return "one student's folder", {key: Student(key, root)}
     return "a folder per student", {n: Student(n, os.path.join(root, n)) for n in folders}
 
 
-def by_student(folders, pattern, name_group, id_group):
+def every_match(names: list[str], pattern: re.Pattern[str], receipts: bool = False) -> list[tuple[str, re.Match[str]]]:
+    """Each name with its match of a platform's pattern, where every one matches (a `receipts` name may match
+    without its extension: Blackboard's .txt receipt); else []."""
+    found = []
+    for name in names:
+        m = pattern.match(name) or (pattern.match(os.path.splitext(name)[0]) if receipts else None)
+        if m is None:
+            return []
+        found.append((name, m))
+    return found
+
+
+def by_student(folders: dict[str, str], pattern: re.Pattern[str], name_group: str,
+               id_group: str) -> dict[str, Student]:
     """Students from folders whose names carry the student's name and id."""
     found = {}
     for folder_name, path in folders.items():
         m = pattern.match(folder_name)
+        assert m is not None  # the caller matched every folder
         key = f"{m.group(name_group)}_{m.group(id_group)}"
         found[key] = Student(key, path, m.group(id_group), m.group(name_group))
     return found
 
 
-def grouped(root, matches, unpack_to, name_group, id_group):
+def grouped(root: str, matches: list[tuple[str, re.Match[str]]], unpack_to: str, name_group: str,
+            id_group: str | None) -> dict[str, Student]:
     """Students from renamed files: each student's files copied into a folder of their own, under their
     original names (with the attempt's time kept, so the newest can be told)."""
-    found = {}
+    found: dict[str, Student] = {}
     for file_name, m in matches:
         student_id = m.group(id_group) if id_group else ""
         key = f"{m.group(name_group)}_{student_id}" if student_id else m.group(name_group)
@@ -182,7 +198,7 @@ def grouped(root, matches, unpack_to, name_group, id_group):
 
 
 # ---- one student's files -----------------------------------------------------------------------------
-def task_files(folder, zips_to):
+def task_files(folder: str, zips_to: str) -> dict[str, Found]:
     """{task: Found}: each task's file in a student's folder, the newest of several. Their own zips are
     unpacked below `zips_to`, never into the folder: the marker's input is only read."""
     places = {}  # every file of the submission -> where it is, in words
@@ -197,7 +213,7 @@ def task_files(folder, zips_to):
                     for member in inside:
                         unpacked = os.path.join(zip_root, member)
                         places[unpacked] = f"{os.path.relpath(unpacked, inner)} in their zip {name}"
-    candidates = {task: [] for task in TASKS}
+    candidates: dict[str, list[str]] = {task: [] for task in TASKS}
     for path in places:
         m = TASK_FILE.match(os.path.basename(path))
         if m:
@@ -210,12 +226,12 @@ def task_files(folder, zips_to):
     return chosen
 
 
-def choose(paths, places, task):
+def choose(paths: list[str], places: dict[str, str], task: str) -> Found:
     """The newest of a task's files: by attempt folder (Blackboard's time stamp), resubmission number, then
     file time; the reason in words (`places`: each file's place in the submission)."""
-    def newness(path):
+    def newness(path: str) -> tuple[str, int, float, int]:
         m = TASK_FILE.match(os.path.basename(path))
-        again = int(m.group("copy") or m.group("again") or 0)
+        again = int(m.group("copy") or m.group("again") or 0) if m else 0
         return (attempt_of(path), again, os.path.getmtime(path), -path.count(os.sep))
 
     best = max(paths, key=newness)
@@ -228,7 +244,7 @@ def choose(paths, places, task):
     return Found(best, why, places[best])
 
 
-def attempt_of(path):
+def attempt_of(path: str) -> str:
     """Blackboard's attempt time stamp in the path, or '' elsewhere."""
     stamps = re.findall(r"\d{4}(?:-\d\d){5}", path)
     return stamps[-1] if stamps else ""

@@ -7,6 +7,7 @@ the starter is, and two students sharing it have copied nothing.
 import io
 
 from copydetect import CodeFingerprint
+from numpy import int64
 
 PRESCRIBED = {
     "task1": '''
@@ -39,7 +40,7 @@ history = model.fit(x_train, {"reconstruction": x_train, "digit": y_train}, epoc
 }
 
 
-def fingerprints(task, k, window):
+def fingerprints(task: str, k: int, window: int) -> set[int64]:
     """The winnowed fingerprints of the code prescribed for a task (copydetect's, as the files' are taken)."""
     if task not in PRESCRIBED:
         return set()

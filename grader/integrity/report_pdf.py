@@ -15,13 +15,14 @@ import json
 import os
 import sys
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream
 
 from grader.judging import sandbox
 from grader.records import Check, Record
 
+HOLDS_GRADER = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # for -m grader...
 READ_LIMITS = (120, 2 * 2**30)  # seconds and bytes of memory the reading process may use
 MAX_BYTES = 50 * 2**20  # a report of charts is a few MB; beyond this the file is not opened (a 100 MB upload)
 # A vector chart is drawn with path segments (moveto m, lineto l, curveto c) and reused forms (Do: matplotlib's
@@ -31,7 +32,7 @@ DRAWING_OPERATORS = {b"m", b"l", b"c", b"v", b"y", b"Do"}
 DRAWING_LEAST = 50  # of those on one page that make it a vector drawing
 
 
-def find(files):
+def find(files: list[str]) -> str | None:
     """The report among a student's files (paths): assignment2.pdf by name, else the only PDF, else None."""
     pdfs = [p for p in files if p.lower().endswith(".pdf")]
     named = [p for p in pdfs if os.path.basename(p).lower() == "assignment2.pdf"]
@@ -40,12 +41,12 @@ def find(files):
     return pdfs[0] if len(pdfs) == 1 else None
 
 
-def read(path):
+def read(path: str | None) -> Record:
     """The report record of the PDF at `path` (None where none was found), parsed in a limited process."""
     if path is None:
         return check(None)
     argv = [sys.executable, "-m", "grader.integrity.report_pdf", os.path.abspath(path)]
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=HOLDS_GRADER)
     run = sandbox.run_limited(argv, os.path.dirname(os.path.abspath(path)), env, *READ_LIMITS)
     try:
         return Record.from_json(json.loads(run.output.strip().splitlines()[-1]))
@@ -53,12 +54,12 @@ def read(path):
         record = check(None)
         why = {"time": f"reading it took over {READ_LIMITS[0]} s", "memory": "reading it needed over 2 GiB"}
         record.checks = {"report-missing": Check.passed(f"{os.path.basename(path)} found"),
-                         "report-unreadable": Check.failed(why.get(run.killed, f"the reader failed: "
+                         "report-unreadable": Check.failed(why.get(run.killed or "", f"the reader failed: "
                                                                                f"{run.output.strip()[-300:]}"))}
         return record
 
 
-def check(path):
+def check(path: str | None) -> Record:
     """A record of task "report" for the PDF at `path` (None where none was found), read in this process."""
     record = Record("report")
     if path is None:
@@ -76,7 +77,7 @@ def check(path):
         if reader.is_encrypted:
             record.checks["report-unreadable"] = Check.failed("encrypted: it cannot be read without a password")
             return record
-        pages = [describe(page, reader) for page in reader.pages]
+        pages = [page_contents(page, reader) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         record.checks["report-unreadable"] = Check.failed(f"not a readable PDF: {type(error).__name__}: {error}"[:300])
         return record
@@ -92,7 +93,7 @@ def check(path):
     return record
 
 
-def describe(page, reader):
+def page_contents(page: PageObject, reader: PdfReader) -> tuple[int, int, bool]:
     """(images, 1 if the page holds a vector drawing else 0, whether it has text) of one page."""
     images = len(page.images)
     contents = page.get_contents()

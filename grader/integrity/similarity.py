@@ -32,12 +32,15 @@ import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass
 from itertools import combinations
+from typing import Any
 
 from copydetect import CodeFingerprint, compare_files
+from numpy import ndarray
 
 from grader.integrity import prescribed, structure
+from grader.integrity.structure import Built
 from grader.records import TASKS
-from kit.jsonfile import read_json, write_json
+from kit.jsonfile import Json, read_json, write_json
 
 NOISE_TOKENS = 25  # copydetect's default: a match shorter than 25 tokens is noise (any two Keras scripts share those)
 WINDOW = 1  # winnowing window: copydetect's default guarantee (25) less the noise threshold, plus one
@@ -67,12 +70,12 @@ class Pair:
     page: str = ""  # similarity/<task>-<a>-<b>.html, for flagged pairs
 
 
-def common_limit(students):
+def common_limit(students: int) -> int:
     """How many submissions a fingerprint may appear in before it counts as boilerplate (MOSS's -m)."""
     return max(COMMON_LEAST, math.ceil(COMMON_SHARE * students))
 
 
-def compare_class(out, starter, pages=True):
+def compare_class(out: str, starter: str, pages: bool = True) -> list[Any | Pair]:
     """Every pair of students' copies of each task in `out` (<student>/<task>.py), scored, z-scored within its
     task and flagged; side-by-side pages written for the flagged pairs (unless `pages` is False). Sorted by score."""
     pairs = []
@@ -104,7 +107,8 @@ def compare_class(out, starter, pages=True):
     return sorted(pairs, key=lambda p: -p.score)
 
 
-def score_pair(task, a, b, print_a, print_b, weight, built, starter_lines, most_rarity):
+def score_pair(task: str, a: str, b: str, print_a: CodeFingerprint, print_b: CodeFingerprint, weight: dict[Any, float],
+               built: Built, starter_lines: set[str], most_rarity: float) -> Pair:
     overlap, _, (slices_a, slices_b) = compare_files(print_a, print_b)
     shared = print_a.hashes & print_b.hashes
     shares = [sum(weight[h] for h in shared) / total if (total := sum(weight[h] for h in p.hashes)) else 0.0
@@ -116,7 +120,7 @@ def score_pair(task, a, b, print_a, print_b, weight, built, starter_lines, most_
                 round(rarity, 3), shared_items="; ".join(built.shared[:12]))
 
 
-def stand_out(pairs):
+def stand_out(pairs: list[Pair]) -> None:
     """Each pair's robust z-score among its task's pairs: (score - median) / (1.4826 MAD), the spread at least
     MIN_SPREAD."""
     scores = [p.score for p in pairs]
@@ -128,15 +132,15 @@ def stand_out(pairs):
         p.z = round((p.score - middle) / spread, 2)
 
 
-def is_flagged(pair, z=Z, floor=FLOOR):
+def is_flagged(pair: Pair, z: float = Z, floor: float = FLOOR) -> bool:
     return pair.z >= z and pair.score >= floor
 
 
-def fingerprint(path, boilerplate=()):
+def fingerprint(path: str, boilerplate: tuple[()] | set[Any]=()) -> CodeFingerprint:
     return CodeFingerprint(path, NOISE_TOKENS, WINDOW, boilerplate=list(boilerplate), encoding="utf-8")
 
 
-def provided_lines(path):
+def provided_lines(path: str) -> set[str]:
     """The starter's non-blank lines, stripped: a student's line equal to one of them is never marked."""
     if not os.path.isfile(path):
         return set()
@@ -144,24 +148,25 @@ def provided_lines(path):
         return {line.strip() for line in f if line.strip()}
 
 
-def matched_lines(print_, slices):
+def matched_lines(print_: CodeFingerprint, slices: ndarray) -> set[int]:
     """The 0-based numbers of the lines of the file that hold matched code."""
     if len(slices) == 0 or slices.shape[-1] == 0:
         return set()
-    lines = set()
+    lines: set[int] = set()
     for start, end in zip(*slices):
         first = print_.raw_code.count("\n", 0, int(start))
         lines.update(range(first, first + print_.raw_code.count("\n", int(start), int(end)) + 1))
     return lines
 
 
-def own_lines(print_, slices, starter_lines):
+def own_lines(print_: CodeFingerprint, slices: ndarray, starter_lines: set[str]) -> int:
     """How many lines of the student's own code (not the starter's) hold matched code."""
     text = print_.raw_code.split("\n")
     return sum(1 for n in matched_lines(print_, slices) if n < len(text) and text[n].strip() not in starter_lines)
 
 
-def side_by_side(out, pair, print_a, print_b, starter_lines):
+def side_by_side(out: str, pair: Pair, print_a: CodeFingerprint, print_b: CodeFingerprint,
+                 starter_lines: set[str]) -> str:
     """similarity/<task>-<a>-<b>.html: both files, the matched lines of the students' own code marked, the
     evidence above them; returns its path within `out`."""
     _, _, (slices_a, slices_b) = compare_files(print_a, print_b)
@@ -191,14 +196,14 @@ hold matched code. A high score is a reason to look, not a verdict.</p>
     return name
 
 
-def mark_lines(print_, slices, starter_lines):
+def mark_lines(print_: CodeFingerprint, slices: ndarray, starter_lines: set[str]) -> str:
     """The file as HTML, each line of the student's own code that holds matched code marked."""
     hits = matched_lines(print_, slices)
     return "\n".join(f"<mark>{html.escape(line)}</mark>" if n in hits and line.strip() not in starter_lines
                      and line.strip() else html.escape(line) for n, line in enumerate(print_.raw_code.split("\n")))
 
 
-def write(out, starter):
+def write(out: str, starter: str) -> list[Any | Pair]:
     """similarity.csv, similarity.json and the pages; returns the flagged pairs, ranked by score."""
     pairs = compare_class(out, starter)
     flagged = [p for p in pairs if is_flagged(p)]
@@ -208,7 +213,7 @@ def write(out, starter):
         writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(dict(asdict(p), score=f"{p.score:.2f}") for p in flagged)
-    most = {}
+    most: dict[str, Json] = {}
     for p in pairs:  # sorted by score: the first pair a student is in is their most similar
         for me, other in ((p.a, p.b), (p.b, p.a)):
             most.setdefault(f"{me}/{p.task}", {"student": other, "score": round(p.score, 2)})
@@ -218,7 +223,7 @@ def write(out, starter):
     return flagged
 
 
-def saved(out):
+def saved(out: str) -> Json | None:
     """What the last check wrote in `out`, or None."""
     path = os.path.join(out, "similarity.json")
     return read_json(path) if os.path.isfile(path) else None

@@ -15,7 +15,9 @@ common choice of epochs do not match.
 import ast
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 CONTAINERS = {"Model", "Sequential", "Input", "InputLayer", "Dataset"}  # glue, not the model
 STARTER_CONSTANTS = {"START", "PIXELS", "SIDE", "THOUGHT_VECTOR", "VALIDATION_SHARE", "DIGITS"}  # the starters' own
@@ -29,7 +31,7 @@ class Built:
     shared: list[str] = field(default_factory=list)  # the rare items both build, rarest first
 
 
-def items(path):
+def items(path: str) -> list[str]:
     """The model and training items a file builds, in source order; [] where it does not parse."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -54,14 +56,14 @@ def items(path):
     return [item for item in found if not (item.startswith(("fit.", "compile.")) and item.split("=", 1)[1] in settings)]
 
 
-def called(node):
+def called(node: ast.Call) -> str:
     return node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
 
 
 POSITIONAL = {"compile": ("optimizer", "loss"), "fit": ("x", "y", "batch_size", "epochs")}
 
 
-def arguments(node, known, name):
+def arguments(node: ast.Call, known: dict[str, str | float | int], name: str) -> list[tuple[str, str] | Any]:
     """(keyword or '', value in words) of a call's arguments; `name=` dropped, the data of fit() dropped."""
     names = POSITIONAL.get(name, ())
     pairs = [(names[i] if i < len(names) else "", value(arg, known)) for i, arg in enumerate(node.args)]
@@ -69,7 +71,7 @@ def arguments(node, known, name):
     return [(k, v) for k, v in pairs if k not in ("name", "x", "y", "validation_data", "verbose")]
 
 
-def value(node, known):
+def value(node: ast.expr, known: dict[str, str | float | int]) -> str:
     """A literal, a constant's value, a call's name, or '?'."""
     if isinstance(node, ast.Constant):
         return repr(node.value)
@@ -79,21 +81,22 @@ def value(node, known):
         return called(node)
     if isinstance(node, (ast.List, ast.Tuple)):
         return "[" + ",".join(value(e, known) for e in node.elts) + "]"
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)):
         return repr(-node.operand.value)
     return "?"
 
 
-def constants(tree):
+def constants(tree: ast.Module) -> dict[str, Any]:
     """Module-level names bound to a literal: {name: value} (PIXELS and THOUGHT_VECTOR are the starter's)."""
-    found = {"PIXELS": 784, "THOUGHT_VECTOR": 256, "DIGITS": 10}
+    found: dict[str, Any] = {"PIXELS": 784, "THOUGHT_VECTOR": 256, "DIGITS": 10}
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
             found.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
     return found
 
 
-def compare_all(built, provided=()):
+def compare_all(built: dict[str, list[str]], provided: Collection[str] = ()) -> dict[tuple[str, str], Built]:
     """{(a, b): Built} for every pair of students (sorted names) from {student: items}; the starter's own items
     (`provided`) weigh nothing."""
     students = sorted(built)

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from grader.judging import rules, sandbox
 from grader.judging.watch import TestFileWatch
@@ -24,7 +25,8 @@ THOUGHT_VECTOR_UNITS = 256  # the assignment: exactly 256 tanh units
 MISMATCH_POINTS = 0.01  # printed and measured accuracy may differ by rounding, not more
 
 
-def grade_task(script, task, data_dir, starter, limits=None, keep=None):
+def grade_task(script: str, task: str, data_dir: str, starter: str, limits: Limits | None = None,
+               keep: str | None = None) -> Record:
     """Grade `script` (a path, possibly missing) as `task` against the starter file `starter`.
 
     data_dir holds dataset.txt and test.txt; `limits` the run's (default: the assignment's); `keep` a folder
@@ -54,7 +56,7 @@ def grade_task(script, task, data_dir, starter, limits=None, keep=None):
     return outcomes[0] if len(outcomes) == 1 else combined(outcomes)
 
 
-def combined(outcomes):
+def combined(outcomes: list[Record]) -> Record:
     """One record for several runs of the same file: a check fails if it failed in any run (its evidence names
     the runs), the numbers are the means, each run's numbers are kept in `runs`."""
     first, n = outcomes[0], len(outcomes)
@@ -84,10 +86,10 @@ def combined(outcomes):
     return record
 
 
-def identical_runs(outcomes):
+def identical_runs(outcomes: list[Record]) -> tuple[int, int] | None:
     """(k, l), 1-based, for the first two runs whose test reconstructions are identical bit for bit, or None:
     unseeded training never repeats itself, so this shows a seed that no reading of the source found."""
-    seen = {}
+    seen: dict[str, int] = {}
     for k, outcome in enumerate(outcomes, 1):
         digest = outcome.measured.outputs_sha256
         if digest and digest in seen:
@@ -97,25 +99,25 @@ def identical_runs(outcomes):
     return None
 
 
-def value_of(record, key):
+def value_of(record: Record, key: str) -> float | None:
     return record.wall_s if key == "wall_s" else getattr(record.measured if key != "duration_s" else record.printed,
                                                          key)
 
 
-def mean_of(values):
-    values = [v for v in values if v is not None]
-    return float(sum(values) / len(values)) if values else None
+def mean_of(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return float(sum(present) / len(present)) if present else None
 
 
-def mean_numbers(numbers):
+def mean_numbers(numbers: list[Numbers]) -> Numbers:
     """The mean of each number over the runs that have it; the parameter count and any error of the first."""
-    return Numbers(**{key: mean_of([getattr(x, key) for x in numbers])
-                      for key in ("pixel_accuracy", "digit_accuracy", "duration_s")},
+    return Numbers(mean_of([x.pixel_accuracy for x in numbers]), mean_of([x.digit_accuracy for x in numbers]),
+                   mean_of([x.duration_s for x in numbers]),
                    parameters=next((x.parameters for x in numbers if x.parameters is not None), None),
                    error=next((x.error for x in numbers if x.error), None))
 
 
-def sha256_of(path):
+def sha256_of(path: str) -> str:
     """The SHA-256 of a file's bytes, or '' where there is none: a changed file is graded again."""
     if not os.path.isfile(path):
         return ""
@@ -124,7 +126,7 @@ def sha256_of(path):
 
 
 # ---- the source ------------------------------------------------------------------------------
-def check_source(record, text, provided, name, starter_name):
+def check_source(record: Record, text: str, provided: list[str], name: str, starter_name: str) -> None:
     checks, lines = record.checks, text.splitlines()
     error = rules.syntax_error(text, name)
     checks["syntax"] = Check.failed(error) if error else Check.passed("parses")
@@ -156,7 +158,8 @@ class ProbeReport:
     test_opens: list[float] = field(default_factory=list)  # when the OS saw test.txt opened: set by the grader
 
 
-def run_under_probe(text, task, data_dir, limits, sandboxed, keep):
+def run_under_probe(text: str, task: str, data_dir: str, limits: Limits, sandboxed: bool,
+                    keep: str | None) -> tuple[sandbox.Run, ProbeReport | None]:
     """Run the script in a fresh folder under the probe: (sandbox.Run, the probe's report or None)."""
     run_folder = tempfile.mkdtemp(prefix=f"grade-{task}-")
     try:
@@ -184,7 +187,7 @@ def run_under_probe(text, task, data_dir, limits, sandboxed, keep):
     return run, seen
 
 
-def parse_report(seen):
+def parse_report(seen: str) -> ProbeReport | None:
     """The probe's JSON report, or None if the process never wrote one."""
     try:
         return ProbeReport(**json.loads(seen)) if seen.strip() else None
@@ -192,7 +195,7 @@ def parse_report(seen):
         return None
 
 
-def printed(output):
+def printed(output: str) -> Numbers:
     """The result lines the script printed (the last of each), as numbers."""
     found = {}
     for key, pattern in (("pixel_accuracy", r"pixel accuracy: ([\d.]+)%"),
@@ -201,13 +204,12 @@ def printed(output):
         values = re.findall(rf"^{pattern}\s*$", output, flags=re.M)
         if values:
             found[key] = float(values[-1].replace(",", ""))
-    for key in ("pixel_accuracy", "digit_accuracy"):
-        if key in found:
-            found[key] /= 100
-    return Numbers(**found)
+    percent = {key: found[key] / 100 if key in found else None for key in ("pixel_accuracy", "digit_accuracy")}
+    parameters = int(found["parameters"]) if "parameters" in found else None
+    return Numbers(percent["pixel_accuracy"], percent["digit_accuracy"], found.get("duration_s"), parameters)
 
 
-def check_run(record, run, seen, limits):
+def check_run(record: Record, run: sandbox.Run, seen: ProbeReport | None, limits: Limits) -> None:
     """Record how the run ended and check what the probe saw: limits, crash, seeds, test order, data, models."""
     record.wall_s, record.log, record.exit_status = run.wall_s, run.output, run.status
     record.peak_rss_gib, record.output_bytes = run.peak_rss_bytes / 2**30, run.output_bytes
@@ -249,7 +251,7 @@ def check_run(record, run, seen, limits):
         checks["other-data"] = Check.not_reached(f"{ended}: what it would have read later is unknown")
     else:
         checks["other-data"] = Check.passed("only dataset.txt, test.txt and its own files")
-    if finished:
+    if seen.models is not None:
         record.models = seen.models
         check_models(checks, seen.models, record.task)
         check_scores(record, seen.measured)
@@ -257,7 +259,7 @@ def check_run(record, run, seen, limits):
         record.reach_the_rest(f"{ended}, before its models could be inspected")
 
 
-def where_it_ended(output, task, seen):
+def where_it_ended(output: str, task: str, seen: ProbeReport) -> str:
     """Where a script that did not finish stopped, in words: 'at line 5 (ValueError) before training'."""
     lines = re.findall(rf'File "[^"]*{re.escape(task)}\.py", line (\d+)', output)
     how = f"at line {lines[-1]}" if lines else seen.outcome
@@ -266,16 +268,17 @@ def where_it_ended(output, task, seen):
     return f"{how} {stage}"
 
 
-def test_opened_at(seen):
+def test_opened_at(seen: ProbeReport) -> float | None:
     """When test.txt was first opened by anything in the process, as the OS saw it (seconds since the epoch)."""
     return min(seen.test_opens) if seen.test_opens else None
 
 
-def fit_ended_at(seen):
+def fit_ended_at(seen: ProbeReport) -> float | None:
     return seen.fit_ends[-1] if seen.fit_ends else None
 
 
-def check_test_order(checks, events, ended="", opened_at=None, fit_end=None):
+def check_test_order(checks: dict[str, Check], events: list[str], ended: str = "", opened_at: float | None = None,
+                     fit_end: float | None = None) -> None:
     """test.txt opened only after the last fit() returned: by Python's own open (the probe's audit hook, `events`)
     or by any code in the process, TensorFlow's readers and native libraries too (`opened_at`, the OS's first
     open of the file, against `fit_end`, when the last fit() returned)."""
@@ -304,7 +307,7 @@ def check_test_order(checks, events, ended="", opened_at=None, fit_end=None):
         checks[code] = Check.passed("test.txt first opened after the last fit() returned")
 
 
-def check_models(checks, models, task):
+def check_models(checks: dict[str, Check], models: dict[str, Any], task: str) -> None:
     units, act = models.get("thought_vector_units"), models.get("thought_vector_activation")
     shape = models.get("encoder_output_shape")
     if not models.get("has_encoder"):
@@ -332,7 +335,7 @@ def check_models(checks, models, task):
     checks["output-activation"] = Check(ok, "; ".join(outputs))
 
 
-def check_scores(record, measured):
+def check_scores(record: Record, measured: dict[str, Any] | None) -> None:
     """Printed against measured accuracy; the measured numbers go in the record."""
     record.measured = Numbers.from_json(measured)
     if record.measured.error:

@@ -9,6 +9,7 @@ import ast
 import difflib
 import re
 import sys
+from typing import Any
 
 # What a task script may import: TensorFlow/Keras, NumPy, Matplotlib, scikit-learn (for t-SNE)
 # and Python's standard library.
@@ -22,7 +23,7 @@ SEEDED_GENERATORS = {"default_rng", "RandomState", "SeedSequence", "Random", "fr
 EVALUATION_START, EVALUATION_END = "# ==== EVALUATION", "# ==== END OF EVALUATION"
 
 
-def evaluation_block(lines):
+def evaluation_block(lines: list[str]) -> tuple[int, int] | None:
     """(first, last) line index of the block between the EVALUATION markers, or None."""
     starts = [i for i, line in enumerate(lines) if line.startswith(EVALUATION_START)]
     ends = [i for i, line in enumerate(lines) if line.startswith(EVALUATION_END)]
@@ -31,7 +32,7 @@ def evaluation_block(lines):
     return starts[0], ends[0]
 
 
-def todo_blocks(lines):
+def todo_blocks(lines: list[str]) -> list[tuple[int, int]]:
     """The starter's TODO blocks as (first, last) line indexes.
 
     A block starts at a line that says TODO and runs to its `sys.exit("starter/...")` line or,
@@ -53,7 +54,7 @@ def todo_blocks(lines):
     return blocks
 
 
-def changes_outside_todo_blocks(starter, submission):
+def changes_outside_todo_blocks(starter: list[str], submission: list[str]) -> tuple[int, list[int], list[int]]:
     """Where a submission departs from its starter other than by filling the TODO blocks.
 
     Each TODO block stands as one placeholder that matches nothing, so whatever a student writes
@@ -62,7 +63,8 @@ def changes_outside_todo_blocks(starter, submission):
     (changed line count, starter line numbers, submission line numbers), numbers 1-based.
     """
     blocks = todo_blocks(starter)
-    frame, origin = [], []  # starter lines with each TODO block replaced by a placeholder
+    frame: list[str] = []  # starter lines with each TODO block replaced by a placeholder
+    origin: list[int | None] = []
     i = 0
     for first, last in blocks + [(len(starter), len(starter))]:
         frame += starter[i:first]
@@ -76,7 +78,7 @@ def changes_outside_todo_blocks(starter, submission):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        provided = [origin[k] + 1 for k in range(i1, i2) if origin[k] is not None]
+        provided = [number + 1 for number in origin[i1:i2] if number is not None]
         if any(origin[k] is None for k in range(i1, i2)):
             count += len(provided)  # a TODO block's filling: only provided lines lost with it count
         else:
@@ -86,7 +88,7 @@ def changes_outside_todo_blocks(starter, submission):
     return count, starter_numbers, submission_numbers
 
 
-def syntax_error(text, name):
+def syntax_error(text: str, name: str) -> str | None:
     """None if the text parses as Python, else 'name:line: message'."""
     try:
         ast.parse(text)
@@ -95,7 +97,7 @@ def syntax_error(text, name):
     return None
 
 
-def disallowed_imports(tree, name):
+def disallowed_imports(tree: ast.Module, name: str) -> list[str | Any]:
     """'name:line: import X' for each import outside TensorFlow/Keras, NumPy, Matplotlib, sklearn, stdlib."""
     found = []
     for node in ast.walk(tree):
@@ -109,16 +111,16 @@ def disallowed_imports(tree, name):
     return found
 
 
-def constants(tree):
+def constants(tree: ast.Module) -> dict[str, Any]:
     """Module-level names bound to a literal number, string or bytes: {name: value}."""
-    found = {}
+    found: dict[str, Any] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is not None:
             found.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
     return found
 
 
-def literal_seed(node, known):
+def literal_seed(node: ast.Call, known: dict[str, Any]) -> str | None:
     """The seed a generator call is given as a literal or a constant, in words; or None."""
     given = node.args[:1] + [k.value for k in node.keywords if k.arg in ("seed", "x", "entropy")]
     for value in given:
@@ -129,7 +131,7 @@ def literal_seed(node, known):
     return None
 
 
-def seeds_in_source(tree, name):
+def seeds_in_source(tree: ast.Module, name: str) -> list[str | Any]:
     """'name:line: ...' for each seeding call, each generator seeded with a literal or constant, and each
     seed=/random_state= argument that is not None."""
     found, known = [], constants(tree)
@@ -149,7 +151,7 @@ def seeds_in_source(tree, name):
     return found
 
 
-def evaluation_change(starter, submission, name):
+def evaluation_change(starter: list[str], submission: list[str], name: str) -> str | None:
     """None if the submission holds the starter's evaluation block byte for byte, else where it differs."""
     provided = evaluation_block(starter)
     if provided is None:
@@ -167,7 +169,8 @@ def evaluation_change(starter, submission, name):
     return None
 
 
-def diff_html(starter, submission, starter_name, name, changes):
+def diff_html(starter: list[str], submission: list[str], starter_name: str, name: str,
+              changes: tuple[int, list[int], list[int]]) -> str:
     """A side-by-side HTML diff (difflib.HtmlDiff) with the changes outside the TODO blocks marked red.
 
     `changes` is what changes_outside_todo_blocks(starter, submission) returned.

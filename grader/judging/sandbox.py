@@ -7,6 +7,7 @@ home folder, the hidden test file or other students' work. Where bwrap is missin
 as a plain process in its run folder, and the caller says so on every row.
 """
 
+import io
 import os
 import shutil
 import signal
@@ -27,12 +28,12 @@ GRADER = "/grader"  # where the grader's probe package appears inside the sandbo
 STOPPING = threading.Event()  # set on Ctrl-C: no new run starts, and every running one is killed
 
 
-def bwrap():
+def bwrap() -> str | None:
     """The bubblewrap executable, or None where it is not installed."""
     return shutil.which("bwrap")
 
 
-def self_test():
+def self_test() -> str | None:
     """None where bubblewrap can make its namespaces here, else why not, in one line: an unprivileged
     container (Gradescope's, a CI runner's) may forbid user namespaces although bwrap is installed."""
     with tempfile.TemporaryDirectory() as folder:
@@ -47,12 +48,13 @@ def self_test():
     return f"{argv[0]} exited with status {done.returncode}: {said}"
 
 
-def stop_all():
+def stop_all() -> None:
     """Ctrl-C: start nothing more, and kill every run under way (their loops see it within POLL_S)."""
     STOPPING.set()
 
 
-def command(run_folder, probe_folder, argv, sandboxed, extra_env=None):
+def command(run_folder: str, probe_folder: str, argv: list[str], sandboxed: bool,
+            extra_env: dict[str, str] | None = None) -> tuple[list[str], str, dict[str, str]]:
     """(argv, cwd, env) of a Python program run in run_folder, isolated when `sandboxed`; the package
     `probe_folder` is importable by its folder's name (and is all the program sees of the grader).
 
@@ -69,7 +71,7 @@ def command(run_folder, probe_folder, argv, sandboxed, extra_env=None):
         return [python, *argv], run_folder, env
     env.update(HOME="/tmp/home", TMPDIR="/tmp", MPLCONFIGDIR="/tmp/home/matplotlib",
                KERAS_HOME="/tmp/home/keras", PYTHONPATH=GRADER)
-    wrap = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+    wrap = [bwrap() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/tmp/home"]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
         if os.path.islink(top):
@@ -104,7 +106,8 @@ class Run:
     output_bytes: int  # how much it wrote in all
 
 
-def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
+def run_limited(argv: list[str], cwd: str, env: dict[str, str], timeout: float, memory_bytes: float,
+                pass_fds: tuple[int, ...] = ()) -> Run:
     """Run a program with a wall-time and a resident-memory limit on its whole process tree; a `Run`.
     Raises KeyboardInterrupt once stop_all() was called (the run is killed, or never started)."""
     if STOPPING.is_set():
@@ -143,10 +146,11 @@ def run_limited(argv, cwd, env, timeout, memory_bytes, pass_fds=()):
 class CappedOutput:
     """The first and last OUTPUT_CAP bytes of a stream, however much it writes."""
 
-    def __init__(self):
-        self.head, self.tail, self.tail_bytes, self.total = bytearray(), deque(), 0, 0
+    def __init__(self) -> None:
+        self.head, self.tail_bytes, self.total = bytearray(), 0, 0
+        self.tail: deque[bytes] = deque()
 
-    def read(self, stream):
+    def read(self, stream: io.BufferedReader) -> None:
         for chunk in iter(lambda: stream.read1(65536), b""):
             self.total += len(chunk)
             room = OUTPUT_CAP - len(self.head)
@@ -159,16 +163,16 @@ class CappedOutput:
                 while self.tail_bytes - len(self.tail[0]) >= OUTPUT_CAP:
                     self.tail_bytes -= len(self.tail.popleft())
 
-    def text(self):
+    def text(self) -> str:
         tail = b"".join(self.tail)[-OUTPUT_CAP:]
         cut = self.total - len(self.head) - len(tail)
         middle = f"\n[... {cut:,} bytes of output not kept ...]\n".encode() if cut > 0 else b""
         return (bytes(self.head) + middle + tail).decode("utf-8", errors="replace")
 
 
-def descendants(pid):
+def descendants(pid: int) -> list[int]:
     """pid and every process below it, from /proc (the sandbox's processes included)."""
-    children = {}
+    children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -185,7 +189,7 @@ def descendants(pid):
     return found
 
 
-def tree_rss(pid):
+def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
     total = 0
     for p in descendants(pid):
@@ -197,7 +201,7 @@ def tree_rss(pid):
     return total
 
 
-def kill_tree(pid):
+def kill_tree(pid: int) -> None:
     """SIGKILL a process and everything below it, even what left its process group."""
     for p in reversed(descendants(pid)):
         try:

@@ -19,7 +19,8 @@ class TestFileWatch:
     """Open times of one file in a folder, from a thread of the grader's, between start() and stop()."""
 
     def __init__(self, folder: str, name: str = "test.txt"):
-        self.name, self.opens = name, []
+        self.name = name
+        self.opens: list[float] = []
         self.inotify = INotify()
         self.inotify.add_watch(folder, flags.OPEN)
         self.done = threading.Event()

@@ -12,15 +12,18 @@ import csv
 import difflib
 import os
 import tomllib
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from grader.catalogue import GRADER_FAULT
-from grader.records import PROBLEMS, TASKS, Limits, pace
+from grader.records import PROBLEMS, TASKS, Limits, Record, pace
 from grader.stop import stop
 from kit.stats import spread
 
 SCHEMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemes")
-AIM_MEASURES = {"accurate": None, "fast": "pace", "small": "parameters"}  # accurate: the task's accuracy
+# What each aim compares: accurate, the task's own accuracy; fast, the pace (records.pace); small, the size.
+AIM_MEASURES: dict[str, str | None] = {"accurate": None, "fast": "pace", "small": "parameters"}
 THRESHOLDS = {"max_pixel_error": ("pixel_accuracy", "pixel error"),
               "max_digit_error": ("digit_accuracy", "digit error"),
               "max_parameters": ("parameters", "parameters"), "max_seconds": ("wall_s", "seconds")}
@@ -65,24 +68,25 @@ class Part:
 
 # Every section and key a scheme may hold: anything else is a typo, which would otherwise change marks silently
 # (a misspelt [penalties] section gives no penalties at all).
-SECTIONS = {"name": None, "total": None, "limits": {"timeout_s", "memory_gib", "runs"}, "void": {"problems"},
-            "penalties": set(PROBLEMS), "task1": {"marks", "thresholds", "aims"},
-            "task2": {"marks", "thresholds", "aims"}, "manual": None}
+TOP_KEYS = {"name", "total"}
+SECTIONS: dict[str, set[str]] = {  # section -> its keys (manual's are the lecturer's own names)
+    "limits": {"timeout_s", "memory_gib", "runs"}, "void": {"problems"}, "penalties": set(PROBLEMS),
+    "task1": {"marks", "thresholds", "aims"}, "task2": {"marks", "thresholds", "aims"}, "manual": set()}
 AIM_KEYS = {"marks", "by", "bands"}
 BY = ("rank", "bands")
 
 
-def shipped():
+def shipped() -> list[str]:
     """The names of the schemes that ship in grader/marking/schemes/."""
     return sorted(os.path.splitext(n)[0] for n in os.listdir(SCHEMES) if n.endswith(".toml"))
 
 
-def scheme_path(name):
+def scheme_path(name: str) -> str:
     """A scheme by file or by name among the shipped ones ("assignment", "2018-19")."""
     return name if os.path.isfile(name) else os.path.join(SCHEMES, f"{name}.toml")
 
 
-def nearest(name, valid, form="{}"):
+def nearest(name: str, valid: Iterable[str], form: str = "{}") -> str:
     """'; did you mean X?' for the valid name nearest to a typo, else the valid names."""
     close = difflib.get_close_matches(str(name), sorted(valid), n=1, cutoff=0.5)
     if close:
@@ -90,14 +94,13 @@ def nearest(name, valid, form="{}"):
     return "; valid: " + ", ".join(form.format(v) for v in sorted(valid))
 
 
-def misnamed(raw):
+def misnamed(raw: dict[str, Any]) -> str | None:
     """The first section, key or value of a parsed scheme that the grader does not know, in one phrase; or None."""
     for key, value in raw.items():
-        if key not in SECTIONS:
+        if key not in SECTIONS and key not in TOP_KEYS:
             if isinstance(value, dict):
-                return f"[{key}]: unknown section" + nearest(key, [k for k, v in SECTIONS.items() if v is not None],
-                                                             "[{}]")
-            return f"{key}: unknown key" + nearest(key, SECTIONS)
+                return f"[{key}]: unknown section" + nearest(key, SECTIONS, "[{}]")
+            return f"{key}: unknown key" + nearest(key, TOP_KEYS)
     if GRADER_FAULT in raw.get("void", {}).get("problems", ()) or GRADER_FAULT in raw.get("penalties", {}):
         return f"{GRADER_FAULT}: the grader's own fault, never the student's: no scheme may void or penalise it"
     for section in ("limits", "void", "penalties", "task1", "task2"):
@@ -124,7 +127,7 @@ def misnamed(raw):
     return None
 
 
-def load(name):
+def load(name: str) -> Scheme:
     """The scheme in a TOML file, by path or shipped name; exits 2 with one line naming the file (and what is
     wrong) where it is not a scheme."""
     path = os.path.abspath(scheme_path(name))
@@ -138,7 +141,7 @@ def load(name):
     return parse(text, path)
 
 
-def parse(text, path):
+def parse(text: str, path: str) -> Scheme:
     """The scheme in TOML text read from `path` (a file, or the copy a gradebook keeps); exits 2 as load does."""
     typo = None  # a misspelt name, said rather than the error it causes
     try:
@@ -172,27 +175,26 @@ TIE_Z = 1.96  # two measured values tie in a rank unless they differ by more tha
 # of the difference of two runs (95 %): 29.1 s against 28.9 s must not decide a mark
 
 
-def measure(aim, task, peers):
+def measure(aim: str, task: str, peers: list[Record]) -> Callable[[Record], float]:
     """The number an aim compares, as a function of a record: the task's accuracy, the pace among `peers`
     (records.pace), or the size. Byte-identical files (the same SHA-256) among the peers share their mean, so
     twins always rank alike."""
-    if AIM_MEASURES[aim] == "pace":
-        one = pace(peers)
-    else:
-        key = AIM_MEASURES[aim] or ("digit_accuracy" if task == "task2" else "pixel_accuracy")
+    speed = pace(peers)
+    key = AIM_MEASURES[aim] or ("digit_accuracy" if task == "task2" else "pixel_accuracy")
 
-        def one(r):
-            return getattr(r.measured, key)
+    def one(r: Record) -> float | None:
+        value: float | None = speed(r) if key == "pace" else getattr(r.measured, key)
+        return value
 
-    def shared(record):
+    def shared(record: Record) -> float:
         twins = [r for r in peers if record.sha256 and r.sha256 == record.sha256] or [record]
-        values = [one(r) for r in twins if one(r) is not None]
-        return sum(values) / len(values) if values else one(record)
+        values = [v for v in map(one, twins) if v is not None]
+        return sum(values) / len(values) if values else 0.0
 
     return shared
 
 
-def noise_sd(aim, task, peers, value):
+def noise_sd(aim: str, task: str, peers: list[Record], value: float) -> float:
     """The run-to-run standard deviation of one measured value near `value`, measured on this machine: for
     time, the pooled relative spread of the runs of the submissions run more than once (--runs), else of the
     speed reference's runs; for accuracy, the pooled spread of the submissions run more than once, else 0
@@ -211,7 +213,7 @@ def noise_sd(aim, task, peers, value):
     return (sum(s * s for s in spreads) / len(spreads)) ** 0.5 if spreads else 0.0
 
 
-def task_parts(record, scheme, records):
+def task_parts(record: Record, scheme: Scheme, records: list[Record]) -> list[Part]:
     """The parts of one record's mark, with the class (`records`) for the ranks. The report's record has only
     its penalties (its [void] problems make the student's whole total 0: see marks_table)."""
     if record.task == "report":
@@ -242,14 +244,14 @@ def task_parts(record, scheme, records):
     return parts
 
 
-def eligible(record, scheme):
+def eligible(record: Record, scheme: Scheme) -> bool:
     """Whether a record earns marks at all: no problem the scheme voids on, every threshold met."""
     task = scheme.tasks.get(record.task)
     return (task is not None and not record.grader_failed and not any(p in scheme.void for p in record.problems)
             and not missed_thresholds(record, task))
 
 
-def missed_thresholds(record, task):
+def missed_thresholds(record: Record, task: TaskScheme) -> list[str]:
     missed = []
     for name, limit in task.thresholds.items():
         key, label = THRESHOLDS[name]
@@ -264,13 +266,13 @@ def missed_thresholds(record, task):
     return missed
 
 
-def aim_part(record, aim, rule, peers):
+def aim_part(record: Record, aim: str, rule: Aim, peers: list[Record]) -> Part:
     of = measure(aim, record.task, peers or [record])
     value = of(record)
     name, higher = f"{record.task} {aim}", aim == "accurate"
     ratio = all(r.speed is not None for r in [*peers] or [record])
 
-    def shown(aim, value):
+    def shown(aim: str, value: float) -> str:
         return {"accurate": f"{value:.2%}", "fast": f"{value:.2f}x the reference" if ratio else f"{value:.1f} s",
                 "small": f"{value:,.0f} parameters"}[aim]
 
@@ -282,7 +284,7 @@ def aim_part(record, aim, rule, peers):
         return Part(name, 0, rule.marks, f"{shown(aim, value)}: below every band")
     # Ties share the better place: the place is one more than the number of peers ahead by more than the
     # run-to-run noise allows (TIE_Z standard deviations of a difference of two runs).
-    def margin(other):
+    def margin(other: float) -> float:
         return TIE_Z * 2**0.5 * noise_sd(aim, record.task, peers, (value + other) / 2)
 
     ahead = sum(((of(r) - value) if higher else (value - of(r))) > margin(of(r)) for r in peers)
@@ -295,11 +297,11 @@ def aim_part(record, aim, rule, peers):
 
 
 
-def task_mark(parts):
+def task_mark(parts: list[Part]) -> float:
     return max(0.0, sum(p.marks for p in parts))
 
 
-def record_mark(record, scheme, records):
+def record_mark(record: Record, scheme: Scheme, records: list[Record]) -> float:
     """A task's mark (never below 0); the report's, its penalties (taken off the student's total)."""
     parts = task_parts(record, scheme, records)
     return sum(p.marks for p in parts) if record.task == "report" else task_mark(parts)
@@ -319,17 +321,18 @@ class ClassMarks:
     marks: dict  # (student, task) -> the task's mark (the report's: its penalties)
     rows: list  # marks.csv's rows, by student
 
-    def of(self, record):
+    def of(self, record: Record) -> float:
         return self.marks[(record.student, record.task)]
 
-    def parts_of(self, record):
+    def parts_of(self, record: Record) -> list[Part]:
         return self.parts[(record.student, record.task)]
 
-    def row(self, student):
+    def row(self, student: str) -> dict[str, str]:
         return next(row for row in self.rows if row["student"] == student)
 
 
-def mark_class(records, scheme, manual=None, attention=frozenset()):
+def mark_class(records: list[Record], scheme: Scheme, manual: dict[str, dict[str, float]] | None = None,
+               attention: Collection[str] = frozenset()) -> ClassMarks:
     """Every record's parts and mark, then marks.csv's rows (`manual`: {student: {part: marks}} entered so far;
     `attention`: students a person should look at before the marks go out, e.g. a pair flagged for copying)."""
     parts = {(r.student, r.task): task_parts(r, scheme, records) for r in records}
@@ -340,7 +343,8 @@ def mark_class(records, scheme, manual=None, attention=frozenset()):
     return done
 
 
-def marks_table(records, scheme, manual=None, computed=None, attention=frozenset()):
+def marks_table(records: list[Record], scheme: Scheme, manual: dict[str, dict[str, float]] | None = None,
+                computed: ClassMarks | None = None, attention: Collection[str] = frozenset()) -> list[dict[str, str]]:
     """Rows of marks.csv: per student the automatic mark of each task, the manual parts (from `manual`,
     {student: {part: marks}}, else empty), the total (automatic + manual, within 0 and the scheme's total) and
     the status: provisional while a manual part is empty, needs attention for a student in `attention`."""
@@ -350,7 +354,7 @@ def marks_table(records, scheme, manual=None, computed=None, attention=frozenset
         first = next(iter(mine.values()))
         row = {"student": student, "student_id": first.student_id, "student_name": first.student_name}
 
-        def mark(record):
+        def mark(record: Record) -> float:
             return computed.of(record) if computed else record_mark(record, scheme, records)
 
         auto = 0.0
@@ -378,19 +382,19 @@ def marks_table(records, scheme, manual=None, computed=None, attention=frozenset
     return rows
 
 
-def columns(scheme):
+def columns(scheme: Scheme) -> list[str]:
     return ["student", "student_id", "student_name", *scheme.tasks, "report_penalty", *scheme.manual, "total",
             "status"]
 
 
-def write_marks(path, rows, scheme):
+def write_marks(path: str | os.PathLike[str], rows: list[dict[str, str]], scheme: Scheme) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns(scheme), extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
 
 
-def number_in(cell, delimiter):
+def number_in(cell: str | None, delimiter: str) -> bool:
     """Whether a marks.csv cell holds a number (with a decimal comma where cells are split by ';')."""
     try:
         float((cell or "").strip().replace(",", ".") if delimiter == ";" else (cell or "").strip())
@@ -399,7 +403,7 @@ def number_in(cell, delimiter):
     return True
 
 
-def read_manual(path, scheme):
+def read_manual(path: str, scheme: Scheme) -> dict[str, dict[str, float]]:
     """{student: {part: marks}} from a marks.csv the lecturer filled in, saved with ',' or ';' between cells (a
     spreadsheet set to a decimal comma saves ';' and writes 12,5); exits 2 with the file and line of a mark that
     is not a number or is over the part's most."""

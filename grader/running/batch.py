@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from grader.intake.download import ClassFound
 from grader.integrity import report_pdf
 from grader.judging import sandbox
 from grader.judging.grading import grade_task, sha256_of
@@ -45,7 +46,7 @@ class Marking:
     reference: Reference | None = None  # the speed reference's wall time and noise on this machine
 
 
-def plan(found, out, only=None, force=False):
+def plan(found: ClassFound, out: str, only: list[str] | None = None, force: bool = False) -> tuple[list[Job], int]:
     """(jobs to run, how many of them regrade a changed file): `only`'s students (all if None); a task already
     graded in `out`'s gradebook is skipped unless `force`, its file changed since (its SHA-256 differs) or the
     grader failed on it last time."""
@@ -70,7 +71,7 @@ def plan(found, out, only=None, force=False):
     return todo, changed
 
 
-def grade_all(todo, marking):
+def grade_all(todo: list[Job], marking: Marking) -> int:
     """Grade each job, marking.jobs at a time; save each row as it ends, whatever its run did (grades.csv's
     marks, which rank a row against the whole class, are written when the batch ends). On Ctrl-C the
     queued jobs are cancelled and the running sandboxes killed; the finished rows stay (KeyboardInterrupt
@@ -112,7 +113,7 @@ def grade_all(todo, marking):
     return done
 
 
-def grade_one(job, marking):
+def grade_one(job: Job, marking: Marking) -> Record:
     if job.task == "report":  # read, never run: no sandbox needed
         record = report_pdf.read(job.script if os.path.isfile(job.script) else None)
         record.file, record.sha256 = job.file, sha256_of(job.script)
@@ -121,7 +122,7 @@ def grade_one(job, marking):
                       marking.limits)
 
 
-def named(record, job):
+def named(record: Record, job: Job) -> Record:
     """The record with who it is and which file it graded."""
     record.student, record.student_id, record.student_name = job.student, job.student_id, job.student_name
     record.source, record.submitted_at = job.source, job.submitted_at

@@ -5,9 +5,11 @@ Every way of grading ends here: grade.py's own batch, --collect, --marks-from an
 """
 
 import logging
+from typing import Any
 
 from grader.integrity import similarity
 from grader.marking import marks
+from grader.marking.marks import ClassMarks, Scheme
 from grader.records import TASKS, Record
 from grader.store.gradebook import Gradebook
 from grader.views import pages
@@ -15,8 +17,8 @@ from grader.views import pages
 log = logging.getLogger("grader")
 
 
-def finish_class(out: str, starter: str, scheme: marks.Scheme,
-                 canvas_column: str | None = None) -> tuple[list[Record], marks.ClassMarks]:
+def finish_class(out: str, starter: str, scheme: Scheme,
+                 canvas_column: str | None = None) -> tuple[list[Record], ClassMarks]:
     """Mark the class in `out` under `scheme` and write every view; returns its records and marks."""
     flagged = similarity.write(out, starter)
     with Gradebook(out) as book:
@@ -35,7 +37,7 @@ def finish_class(out: str, starter: str, scheme: marks.Scheme,
     return records, marked
 
 
-def attention(records: list[Record], flagged: list) -> set[str]:
+def attention(records: list[Record], flagged: list[Any]) -> set[Any]:
     """Students a person should look at before their marks go out: in a pair flagged for copying, or with a
     run that was not sandboxed."""
     students = {name for pair in flagged for name in (pair.a, pair.b)}

@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass, replace
 
 from grader.judging.grading import grade_task
+from grader.records import Limits
 from kit.jsonfile import read_json, write_json
 
 log = logging.getLogger("grader")
@@ -36,7 +37,7 @@ class Reference:
     noise: float
 
 
-def timed(out, script, data, starter, limits):
+def timed(out: str, script: str, data: str, starter: str, limits: Limits) -> Reference | None:
     """The reference for this folder: read from <out>/reference.json, else measured now (RUNS graded runs of
     `script` as task 1) and kept there. None where it did not run to its end."""
     path = os.path.join(out, "reference.json")
@@ -53,4 +54,4 @@ def timed(out, script, data, starter, limits):
     write_json(path, {"script": os.path.abspath(script), "wall_s": record.wall_s, "runs_wall_s": walls,
                       "noise": noise, "machine": platform.node(), "cpus": os.cpu_count(),
                       "date": datetime.datetime.now().isoformat(timespec="seconds")})
-    return Reference(record.wall_s, noise)
+    return Reference(record.wall_s or 0.0, noise)

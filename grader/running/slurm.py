@@ -10,6 +10,7 @@ or that never starts still leaves its student's rows, `crashed` with Slurm's sta
 stays in <out>/slurm/grade.sbatch for a lecturer to read and resubmit by hand.
 """
 
+import argparse
 import logging
 import math
 import os
@@ -19,10 +20,12 @@ import subprocess
 import sys
 from collections import Counter
 
+from grader.intake.download import ClassFound
+from grader.marking import marks
 from grader.records import KINDS, Check, Record
 from grader.running.finish import finish_class
 from grader.stop import stop
-from grader.store.gradebook import Gradebook
+from grader.store.gradebook import Gradebook, Settings
 from grader.views import pages
 
 log = logging.getLogger("grader")
@@ -33,7 +36,7 @@ REFERENCE_S = 600  # the speed reference's own run, at most the assignment's lim
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def grade_class(args, found, scheme, settings):
+def grade_class(args: argparse.Namespace, found: ClassFound, scheme: marks.Scheme, settings: Settings) -> None:
     """Submit, wait, collect, and finish the class as grade.py does after a batch (`settings`: gradebook.Settings,
     what every array task grades with)."""
     students = sorted(args.only or found.students)
@@ -69,7 +72,7 @@ def grade_class(args, found, scheme, settings):
           f"{sum(r.valid for r in records)} of {len(records)} rows valid; see {os.path.join(args.out, 'summary.md')}")
 
 
-def write_script(args, students, folder, settings):
+def write_script(args: argparse.Namespace, students: list[str], folder: str, settings: Settings) -> str:
     """<out>/slurm/grade.sbatch: one array task a student, each grading with `settings` (the scheme's text as
     used, kept beside the script as scheme.toml); returns its path."""
     runs, timeout, memory = settings.runs, settings.timeout_s, settings.memory_gib
@@ -112,7 +115,7 @@ exec {shlex.join(grade)} --only "$STUDENT" --out {shlex.quote(folder)}/parts/"$S
 STUDENTS_STATES = {"TIMEOUT": "over-time", "OUT_OF_MEMORY": "memory"}
 
 
-def ended_record(task, student, state, why):
+def ended_record(task: str, student: str, state: str, why: str) -> Record:
     """The row of a task an array task did not finish: the student's problem for TIMEOUT and OUT_OF_MEMORY, else
     a grader error (NODE_FAIL, PREEMPTED, CANCELLED, FAILED, UNKNOWN ...)."""
     code = STUDENTS_STATES.get(state.split()[0].rstrip("+"))
@@ -124,7 +127,7 @@ def ended_record(task, student, state, why):
     return record
 
 
-def task_states(job):
+def task_states(job: str) -> dict[int, tuple[str, str]]:
     """{array index: (state, reason)} from `scontrol show job`, which keeps an ended job for a few minutes."""
     shown = subprocess.run(["scontrol", "show", "job", job, "--oneliner"], capture_output=True, text=True).stdout
     ended = {}
@@ -136,6 +139,6 @@ def task_states(job):
     return ended
 
 
-def count(ended):
+def count(ended: dict[int, tuple[str, str]]) -> dict[str, int]:
     """{state: how many array tasks ended in it}."""
     return dict(Counter(state for state, _ in ended.values()))

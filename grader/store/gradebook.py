@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from grader.catalogue import GRADER_FAULT
 from grader.records import KINDS, RUN_NUMBERS, Record
@@ -55,14 +56,14 @@ class Settings:
     canvas_column: str  # the Canvas gradebook's assignment column
 
 
-def now():
+def now() -> str:
     return datetime.datetime.now().isoformat(timespec="seconds")
 
 
 class Gradebook:
     """One output folder's store. Use as a context manager: changes are committed when the block ends."""
 
-    def __init__(self, out: str):
+    def __init__(self, out: str) -> None:
         os.makedirs(out, exist_ok=True)
         self.out = out
         path = os.path.join(out, FILE)
@@ -140,7 +141,7 @@ class Gradebook:
             found.setdefault(student, {})[part] = marks
         return found
 
-    def enter_manual(self, given: dict[str, dict[str, float]]) -> list[tuple[str, str, float | None, float]]:
+    def enter_manual(self, given: dict[str, dict[str, float]]) -> list[Any | tuple[str, str, None, float]]:
         """Record the marks a lecturer typed; an empty cell changes nothing. Returns what changed:
         (student, part, old or None, new)."""
         before, changed = self.manual(), []
@@ -159,13 +160,14 @@ class Gradebook:
         names = [f.name for f in fields(Settings)]
         if not all(name in values for name in names):
             return None
-        return Settings(**{f.name: f.type(values[f.name]) for f in fields(Settings)})
+        kinds: dict[str, type] = {"timeout_s": float, "memory_gib": float, "runs": int}  # the rest are text
+        return Settings(**{name: kinds.get(name, str)(values[name]) for name in names})
 
     def record_settings(self, settings: Settings) -> None:
         self.db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
                             [(k, str(v)) for k, v in asdict(settings).items()])
 
-    def replace_totals(self, totals: dict[str, str]) -> list[tuple[str, str, str]]:
+    def replace_totals(self, totals: dict[str, str]) -> list[tuple[str, str, str] | Any]:
         """Keep the totals just written out; returns (student, old, new) for each total that changed."""
         before = dict(self.db.execute("SELECT student, total FROM totals").fetchall())
         changed = [(s, before[s], t) for s, t in sorted(totals.items()) if s in before and before[s] != t]

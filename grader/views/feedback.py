@@ -9,7 +9,8 @@ import os
 import re
 
 from grader.catalogue import BY_CODE
-from grader.records import PROBLEMS
+from grader.marking.marks import ClassMarks
+from grader.records import PROBLEMS, Record
 
 STYLE = """body {font-family: sans-serif; margin: 1.5em; max-width: 70em} table {border-collapse: collapse}
 td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-align: top} th {background: #eee}
@@ -17,7 +18,7 @@ td, th {border: 1px solid #bbb; padding: 3px 8px; text-align: left; vertical-ali
 .diff table {font-family: monospace; font-size: 12px}"""
 
 
-def page(student, records, marked=None):
+def page(student: str, records: list[Record], marked: ClassMarks | None = None) -> str:
     """The feedback page of one student (their records, one per task); `marked`: the class's marks
     (marks.ClassMarks), or None for a page without marks."""
     first = records[0]
@@ -36,7 +37,7 @@ def page(student, records, marked=None):
             f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def task_section(r, marked):
+def task_section(r: Record, marked: ClassMarks | None) -> list[str]:
     out = [f"<h2>{'Your report' if r.task == 'report' else f'{r.task}.py'}</h2>"]
     if r.file:
         out.append(f"<p class=\"note\">File graded: <code>{html.escape(r.file)}</code> ({html.escape(r.file_why)})."
@@ -79,7 +80,7 @@ def task_section(r, marked):
     return out
 
 
-def saved_diff(r):
+def saved_diff(r: Record) -> str:
     """The starter diff saved beside a loaded record (<student>/<task>.diff.html), or ''."""
     path = os.path.join(r.folder, f"{r.task}.diff.html")
     if not r.folder or not os.path.isfile(path):

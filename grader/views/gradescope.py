@@ -6,13 +6,16 @@ With a marking scheme, each task's mark is a test with its score and the top-lev
 parts a person marks are not in it); without one, each rule kept scores one.
 """
 
+
 from grader.marking import marks
-from grader.records import PROBLEMS, TASKS
+from grader.records import PROBLEMS, TASKS, Record
+from kit.jsonfile import Json
 
 
-def results(records, scheme=None):
+def results(records: list[Record], scheme: marks.Scheme | None = None) -> Json:
     """The results.json document for the records of one student."""
-    tests, board = [], []
+    tests: list[Json] = []
+    board: list[Json] = []
     for r in records:
         for code, check in r.checks.items():
             test = {"name": f"{r.task}: {code} ({PROBLEMS[code]})", "score": 1 if check.ok else 0,
@@ -26,12 +29,12 @@ def results(records, scheme=None):
                 tests[-1].update(score=0, max_score=0)  # the rules inform; the marks below score
         m = r.measured
         if r.valid and r.task in TASKS:  # the report row has no numbers to rank
-            board.append({"name": f"{r.task} pixel accuracy", "value": round(m.pixel_accuracy * 100, 2),
+            board.append({"name": f"{r.task} pixel accuracy", "value": round((m.pixel_accuracy or 0) * 100, 2),
                           "order": "desc"})
             if m.digit_accuracy is not None:
                 board.append({"name": f"{r.task} digit accuracy", "value": round(m.digit_accuracy * 100, 2),
                               "order": "desc"})
-            board.append({"name": f"{r.task} time (s)", "value": round(r.wall_s, 1), "order": "asc"})
+            board.append({"name": f"{r.task} time (s)", "value": round(r.wall_s or 0, 1), "order": "asc"})
             board.append({"name": f"{r.task} parameters", "value": m.parameters, "order": "asc"})
     if scheme:
         for r in records:

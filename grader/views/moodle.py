@@ -16,7 +16,8 @@ WORKSHEET = ["Identifier", "Full name", "Email address", "Status", "Grade", "Max
              "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
 
 
-def write_worksheet(path, rows, most, submitted=None):
+def write_worksheet(path: str, rows: list[dict[str, str]], most: float,
+                    submitted: dict[str, str] | None = None) -> None:
     """gradebook-moodle.csv: one row per student whose id the download gave (`rows`: marks.csv's rows;
     `submitted`: {student: ISO time of their newest graded file}, where the download kept file times).
 
@@ -39,7 +40,7 @@ def write_worksheet(path, rows, most, submitted=None):
                              "Last modified (grade)": "-", "Feedback comments": comment})
 
 
-def moodle_time(stamp):
+def moodle_time(stamp: str) -> str:
     """An ISO time as Moodle's worksheet writes its times ('Monday, 7 December 2026, 7:31 PM'); '-' for none."""
     if not stamp:
         return "-"
@@ -47,7 +48,7 @@ def moodle_time(stamp):
     return f"{when:%A}, {when.day} {when:%B %Y}, {when.hour % 12 or 12}:{when:%M %p}"
 
 
-def write_feedback_zip(path, pages):
+def write_feedback_zip(path: str, pages: dict[tuple[str, str], str]) -> None:
     """feedback-moodle.zip from {(full name, participant id): html}: one file per student under their prefix."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for (name, student_id), page in sorted(pages.items()):

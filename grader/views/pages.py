@@ -10,22 +10,23 @@ import csv
 import html
 import os
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from grader.integrity import similarity
 from grader.marking import marks
-from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, pace
+from grader.marking.marks import ClassMarks
+from grader.records import COLUMNS, KINDS, PROBLEMS, TASKS, Record, pace
 from grader.store.gradebook import Gradebook
 from grader.views import canvas, feedback, moodle
-from kit.jsonfile import write_json
+from kit.jsonfile import Json, write_json
 
 
 # ---- one record ------------------------------------------------------------------------------
-def record_path(out, student, task):
+def record_path(out: str, student: str, task: str) -> str:
     return os.path.join(out, student, f"{task}.json")
 
 
-def save_record(out, record, source=None):
+def save_record(out: str, record: Record, source: str | None = None) -> None:
     """The record into the gradebook, and its views: <out>/<student>/<task>.json (every check with its evidence);
     for a script also .log (capped output), .diff.html and, as <task>.py, a copy of the file graded (`source`:
     what the copying check compares)."""
@@ -46,7 +47,7 @@ def save_record(out, record, source=None):
     write_json(record_path(out, record.student, record.task), record.to_json())
 
 
-def load_records(folders):
+def load_records(folders: list[str]) -> list[Record]:
     """Every graded record in the given output folders' gradebooks, one per (student, task), sorted."""
     found = {}
     for out in folders:
@@ -56,7 +57,7 @@ def load_records(folders):
 
 
 # ---- the class -------------------------------------------------------------------------------
-def write_class(out, records, marked=None):
+def write_class(out: str, records: list[Record], marked: ClassMarks | None = None) -> None:
     """grades.csv, summary.md and index.html for these records, in `out` (written again after every run);
     `marked`: the class's marks (marks.ClassMarks), once a batch has ended."""
     os.makedirs(out, exist_ok=True)
@@ -79,7 +80,8 @@ def write_class(out, records, marked=None):
         f.write(index_html(records, rows, copying, marked))
 
 
-def write_marking(out, records, marked, canvas_column=None):
+def write_marking(out: str, records: list[Record], marked: ClassMarks,
+                  canvas_column: str | None = None) -> list[dict[str, str]]:
     """What goes back to the students and the VLE, once a batch ends (`marked`: marks.ClassMarks): marks.csv
     (with the parts a person marks), gradebook-moodle.csv, gradebook-canvas.csv (its assignment column
     `canvas_column`, by default the scheme's name), feedback/<student>.html and feedback-moodle.zip."""
@@ -90,7 +92,7 @@ def write_marking(out, records, marked, canvas_column=None):
                                            "parts": [asdict(p) for p in marked.parts_of(r)]}))
     marks.write_marks(os.path.join(out, "marks.csv"), rows, scheme)
     source = {r.student: r.source for r in records}
-    submitted = {}  # the newest file time of each student's graded files: when they last submitted
+    submitted: dict[str, str] = {}  # the newest file time of each student's graded files: when they last submitted
     for r in records:
         submitted[r.student] = max(submitted.get(r.student, ""), r.submitted_at)
     moodle.write_worksheet(os.path.join(out, "gradebook-moodle.csv"),
@@ -111,7 +113,7 @@ def write_marking(out, records, marked, canvas_column=None):
     return rows
 
 
-def collect(folders, out):
+def collect(folders: list[str], out: str) -> list[Record]:
     """Merge graded folders (e.g. one per machine) into `out`: their gradebooks' records taken in, their student
     folders' files (logs, diffs, copies) copied. Returns every record of `out`."""
     with Gradebook(out) as book:
@@ -126,39 +128,42 @@ def collect(folders, out):
     return load_records([out])
 
 
-def performance(record):
+def performance(record: Record) -> tuple[float, ...]:
     """What 'best performing' ranks by: task 1 pixel accuracy; task 2 digit accuracy, then pixels."""
     m = record.measured
     return (m.digit_accuracy or 0, m.pixel_accuracy or 0) if record.task == "task2" else (m.pixel_accuracy or 0,)
 
 
-def pareto_front(records):
+def pareto_front(records: list[Record]) -> list[Record]:
     """The records no other record beats on all three aims at once (better on one, no worse on any)."""
 
-    def aims(r):
-        return (*performance(r), -fast(r), -r.measured.parameters)
+    def aims(r: Record) -> tuple[float, ...]:
+        return (*performance(r), -(fast(r) or 0.0), -(r.measured.parameters or 0))
 
-    def dominates(a, b):
+    def dominates(a: Record, b: Record) -> bool:
         return all(x >= y for x, y in zip(aims(a), aims(b))) and aims(a) != aims(b)
 
     fast = pace(records)
     return [r for r in records if not any(dominates(o, r) for o in records if o is not r)]
 
 
-def rankings(records, task):
+def rankings(records: list[Record], task: str) -> dict[str, list[Record]]:
     """The valid records of a task ranked on each aim, and the Pareto front."""
     valid = [r for r in records if r.task == task and r.valid]
+    speed = pace(valid)
     return {"best performing": sorted(valid, key=performance, reverse=True),
-            "fastest": sorted(valid, key=pace(valid)),
-            "smallest": sorted(valid, key=lambda r: r.measured.parameters),
+            "fastest": sorted(valid, key=lambda r: speed(r) or 0.0),
+            "smallest": sorted(valid, key=lambda r: r.measured.parameters or 0),
             "pareto": sorted(pareto_front(valid), key=performance, reverse=True)}
 
 
-def describe(record):
+def in_words(record: Record) -> str:
+    """A ranked record's numbers in one line."""
     m = record.measured
     digits = f", digits {m.digit_accuracy:.2%}" if m.digit_accuracy is not None else ""
     versus = f" ({record.speed:.2f}x the reference)" if record.speed is not None else ""
-    return f"pixels {m.pixel_accuracy:.2%}{digits}, {record.wall_s:.1f} s{versus}, {m.parameters:,} parameters"
+    return (f"pixels {m.pixel_accuracy or 0:.2%}{digits}, {record.wall_s or 0:.1f} s{versus}, "
+            f"{m.parameters or 0:,} parameters")
 
 
 AIMS = {"best performing": "measured {aim}",
@@ -167,25 +172,44 @@ AIMS = {"best performing": "measured {aim}",
         "pareto": "Pareto front: no other valid submission is at least as good on all three aims and better on one"}
 
 
-def class_summary(records):
-    """What summary.md and index.html say: counts, problems, and per task the rankings with their notes."""
+@dataclass
+class Ranking:
+    """One aim's ranking of a task's valid submissions."""
+
+    heading: str
+    note: str
+    records: list[Record]
+
+
+@dataclass
+class ClassSummary:
+    """What summary.md and index.html say: counts, each problem's count, and per task the rankings."""
+
+    students: int
+    rows: int
+    valid: int
+    unsandboxed: int  # runs that were not isolated
+    problems: list[tuple[str, int, str]]  # (code, submissions, meaning)
+    tasks: dict[str, list[Ranking]]
+
+
+def class_summary(records: list[Record]) -> ClassSummary:
     tasks = {}
     for task in TASKS:
         aim = "digit accuracy, then pixel accuracy" if task == "task2" else "pixel accuracy"
         ranked = rankings(records, task)
-        tasks[task] = [((title.capitalize() if title != "pareto" else "Pareto front"), note.format(aim=aim),
-                        ranked[title]) for title, note in AIMS.items()]
-    return {"students": len({r.student for r in records}), "rows": len(records),
-            "valid": sum(r.valid for r in records),
-            "unsandboxed": sum(not r.sandboxed and "missing" not in r.problems and r.task in TASKS for r in records),
-            "problems": [(code, sum(code in r.problems for r in records), meaning)
+        tasks[task] = [Ranking(title.capitalize() if title != "pareto" else "Pareto front", note.format(aim=aim),
+                               ranked[title]) for title, note in AIMS.items()]
+    return ClassSummary(len({r.student for r in records}), len(records), sum(r.valid for r in records),
+                        sum(not r.sandboxed and "missing" not in r.problems and r.task in TASKS for r in records),
+                        [(code, sum(code in r.problems for r in records), meaning)
                          for code, meaning in PROBLEMS.items()],
-            "tasks": tasks}
+                        tasks)
 
 
-def sandbox_sentence(summary):
-    if summary["unsandboxed"]:
-        return (f"Not sandboxed: {summary['unsandboxed']} run(s) were not isolated (bubblewrap was missing or "
+def sandbox_sentence(summary: ClassSummary) -> str:
+    if summary.unsandboxed:
+        return (f"Not sandboxed: {summary.unsandboxed} run(s) were not isolated (bubblewrap was missing or "
                 "refused): their code could read and write anything this user can.")
     return ("Every run was isolated with bubblewrap: no network, only its own folder writable. Report PDFs are "
             "read, never run, each in a process of its own with a time and memory limit.")
@@ -197,7 +221,7 @@ FLAG_RULE = (f"a pair is flagged when its score stands at least {similarity.Z:g}
              "class) and the structure match (the model and training both build). A reason to look, not a verdict.")
 
 
-def copying_lines(copying):
+def copying_lines(copying: Json) -> list[str]:
     """The flagged pairs, ranked, with their evidence, as Markdown lines."""
     flagged = copying["flagged"]
     lines = ["", f"## Possible copying: {len(flagged)} pair(s)", "", FLAG_RULE[0].upper() + FLAG_RULE[1:], ""]
@@ -205,7 +229,7 @@ def copying_lines(copying):
                     f"text {p['text']:.2f}, structure {p['structure']:.2f}) ({p['page']})" for p in flagged]
 
 
-def histogram_svg(scores, flagged, width=360, height=90, bins=20):
+def histogram_svg(scores: list[float], flagged: list[float], width: int = 360, height: int = 90, bins: int = 20) -> str:
     """A small histogram of a task's pair scores (0-1) as inline SVG, the flagged pairs' bars red: how far a flagged
     pair stands out from its class."""
     counts, hot = [0] * bins, [0] * bins
@@ -230,17 +254,17 @@ def histogram_svg(scores, flagged, width=360, height=90, bins=20):
             f'{"".join(rects)}{axis}</svg>')
 
 
-def summary_markdown(records, copying=None):
+def summary_markdown(records: list[Record], copying: Json | None = None) -> str:
     c = class_summary(records)
-    lines = [f"# Grades: {c['students']} students, {c['rows']} task submissions, {c['valid']} valid", "",
-             ("**" + sandbox_sentence(c).replace(": ", ":** ", 1)) if c["unsandboxed"] else sandbox_sentence(c), "",
+    lines = [f"# Grades: {c.students} students, {c.rows} task submissions, {c.valid} valid", "",
+             ("**" + sandbox_sentence(c).replace(": ", ":** ", 1)) if c.unsandboxed else sandbox_sentence(c), "",
              "## Problems", "", "| problem | submissions | meaning |", "|---|---|---|"]
-    lines += [f"| `{code}` | {count} | {meaning} |" for code, count, meaning in c["problems"]]
-    for task, sections in c["tasks"].items():
-        lines += ["", f"## {task}: valid submissions ranked ({len(sections[1][2])})", ""]
-        for heading, note, ordered in sections:
-            lines += [f"### {heading} ({note})", ""]
-            lines += [f"{i}. {r.student}: {describe(r)}" for i, r in enumerate(ordered, 1)] or ["(none)"]
+    lines += [f"| `{code}` | {count} | {meaning} |" for code, count, meaning in c.problems]
+    for task, sections in c.tasks.items():
+        lines += ["", f"## {task}: valid submissions ranked ({len(sections[1].records)})", ""]
+        for section in sections:
+            lines += [f"### {section.heading} ({section.note})", ""]
+            lines += [f"{i}. {r.student}: {in_words(r)}" for i, r in enumerate(section.records, 1)] or ["(none)"]
             lines.append("")
     if copying:
         lines += copying_lines(copying)
@@ -252,21 +276,22 @@ INDEX_COLUMNS = ["student", "task", "valid", "problems", "pixel_accuracy", "digi
                  "speed_vs_reference", "parameters", "mark", "most_similar"]
 
 
-def index_html(records, rows=None, copying=None, marked=None):
+def index_html(records: list[Record], rows: list[dict[str, str]] | None = None, copying: Json | None = None,
+               marked: ClassMarks | None = None) -> str:
     """The page a lecturer reads first: per student the total, the status and the problems (`marked`: the
     class's marks, once a batch has ended), then each task row (`rows`: grades.csv's, default the records' own)
     linking to the student's diff, log, evidence and feedback; the flagged pairs linking to their side-by-side
     pages."""
-    def cell(value):
+    def cell(value: object) -> str:
         return f"<td>{html.escape(str(value))}</td>"
 
-    def files(r):
+    def files(r: Record) -> str:
         link = f"{html.escape(r.student)}/{r.task}"
         if "missing" in r.problems or r.task == "report":
             return f'<a href="{link}.json">evidence</a>'
         return f'<a href="{link}.diff.html">diff</a> <a href="{link}.log">log</a> <a href="{link}.json">evidence</a>'
 
-    def badges(problems, prefix=""):
+    def badges(problems: list[str], prefix: str = "") -> str:
         return "".join(f'<span class="problem" title="{html.escape(PROBLEMS[p])}">{prefix}{p}</span> '
                        for p in problems)
 
@@ -293,16 +318,17 @@ def index_html(records, rows=None, copying=None, marked=None):
                     '<p class="note">Every column is in grades.csv.</p>')
     c = class_summary(records)
     problems = "".join(f"<tr><td><code>{code}</code></td><td>{count}</td><td>{html.escape(meaning)}</td></tr>"
-                       for code, count, meaning in c["problems"])
+                       for code, count, meaning in c.problems)
     ranks = []
-    for task, sections in c["tasks"].items():
-        ranks.append(f"<h2>{task}: valid submissions ranked ({len(sections[1][2])})</h2><div class=\"aims\">")
-        for heading, note, ordered in sections:
+    for task, sections in c.tasks.items():
+        ranks.append(f"<h2>{task}: valid submissions ranked ({len(sections[1].records)})</h2><div class=\"aims\">")
+        for section in sections:
+            heading, note, ordered = section.heading, section.note, section.records
             items = "".join(f'<li><a href="{html.escape(r.student)}/{task}.json">{html.escape(r.student)}</a>: '
-                            f"{html.escape(describe(r))}</li>" for r in ordered) or "<li>(none)</li>"
+                            f"{html.escape(in_words(r))}</li>" for r in ordered) or "<li>(none)</li>"
             ranks.append(f"<div><h3>{heading}</h3><p class=\"note\">{html.escape(note)}</p><ol>{items}</ol></div>")
         ranks.append("</div>")
-    warn = ' class="warn"' if c["unsandboxed"] else ""
+    warn = ' class="warn"' if c.unsandboxed else ""
     pairs = (copying or {}).get("flagged", [])
     flagged = "".join(f'<li>{p["task"]}: {html.escape(p["a"])} and {html.escape(p["b"])}, score {p["score"]:.2f}, '
                       f'{p["z"]:.1f} sd above the class (text {p["text"]:.2f}, structure {p["structure"]:.2f}; '
@@ -321,7 +347,7 @@ tr.provisional {{background: #fff6d5}}
 .warn {{background: #c0392b; color: white; padding: 0.5em}} .note {{color: #555; font-size: 13px}}
 .aims {{display: flex; gap: 2em; flex-wrap: wrap}} .aims > div {{min-width: 16em}}
 </style></head><body>
-<h1>Grades: {c["students"]} students, {c["rows"]} task submissions, {c["valid"]} valid</h1>
+<h1>Grades: {c.students} students, {c.rows} task submissions, {c.valid} valid</h1>
 <p{warn}>{html.escape(sandbox_sentence(c))}</p>
 {students}
 <table><tr>{header}</tr>

@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 import traceback
+from types import ModuleType
+from typing import Any
 
 # Files a Python program reads as a matter of course: the interpreter, its packages, system files.
 SYSTEM_PREFIXES = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo", "/etc", "/proc", "/sys", "/dev")
@@ -32,9 +34,11 @@ MODEL_NAMES = {"task1": "autoencoder", "task2": "model"}  # the trained model ea
 class Watch:
     """What the audit hook saw: the order of events, and the files written and read."""
 
-    def __init__(self, folder, script):
+    def __init__(self, folder: str, script: str) -> None:
         self.folder, self.script = folder, script
-        self.events, self.written, self.reads = [], set(), []
+        self.events: list[str] = []
+        self.written: set[str] = set()
+        self.reads: list[str] = []
         grader = os.path.dirname(os.path.abspath(__file__))  # the probe's own code, all of the grader it sees
         # The temporary and home folders the grader gave this run are its own, fresh (TensorFlow's
         # autograph and Matplotlib's font cache look there for what they may have written).
@@ -43,7 +47,7 @@ class Watch:
                                                             *private)})
         self.on = True
 
-    def audit(self, event, args):
+    def audit(self, event: str, args: tuple[Any, ...]) -> None:
         """Log file opens: test.txt/dataset.txt by name in order, and every read of another file."""
         if not self.on or event != "open" or not isinstance(args[0], (str, bytes, os.PathLike)):
             return
@@ -63,7 +67,7 @@ class Watch:
         elif reads and not self.expected(path):
             self.reads.append(path)
 
-    def expected(self, path):
+    def expected(self, path: str) -> bool:
         """A read every run makes: the script, files the run wrote itself, the interpreter and system."""
         real = os.path.realpath(path)
         return (path in self.written or real in self.written or path == self.script
@@ -71,7 +75,7 @@ class Watch:
                 or real.startswith(SYSTEM_PREFIXES) or os.path.isdir(path))
 
 
-def main():
+def main() -> None:
     task, script, test_file = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     report = os.fdopen(int(os.environ.pop("GRADER_REPORT_FD")), "w")
     watch = Watch(os.getcwd(), script)
@@ -83,7 +87,7 @@ def main():
     real_predict = keras.Model.predict
     real_weights = keras.layers.Layer.trainable_weights.fget
     spy_on_seeds(watch.events, keras, np, script)
-    fit_ends = []
+    fit_ends: list[float] = []
     spy_on_fit(watch.events, keras, fit_ends)
 
     outcome = run(script, watch.events)
@@ -91,7 +95,7 @@ def main():
     facts = {"events": watch.events, "other_reads": sorted(set(watch.reads)), "outcome": outcome["summary"],
              "fit_ends": fit_ends}
     if outcome["globals"] is not None:
-        facts["models"] = describe(outcome["globals"], task)
+        facts["models"] = model_facts(outcome["globals"], task)
         facts["measured"] = measure(outcome["globals"], task, test_file, real_predict, real_weights, np)
     json.dump(facts, report, default=str)
     report.close()
@@ -101,13 +105,13 @@ def main():
 
 
 # ---- watching -------------------------------------------------------------------------------
-def spy(owner, name, label, events):
+def spy(owner: Any, name: str, label: str, events: list[str]) -> None:
     """Replace owner.name, and every other module's name for the same function, with a wrapper that logs
     `label` before calling the original: a script that reaches it by another path (numpy.random.mtrand.seed,
     getattr(__import__("random"), "seed")) calls the wrapper too."""
     original = getattr(owner, name)
 
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         events.append(label)
         return original(*args, **kwargs)
 
@@ -118,16 +122,16 @@ def spy(owner, name, label, events):
     setattr(owner, name, wrapper)
 
 
-def spy_on_generators(events, script, np, tf, keras):
+def spy_on_generators(events: list[str], script: str, np: ModuleType, tf: ModuleType, keras: ModuleType) -> None:
     """Log a generator built with a seed by the script itself (a library's own unseeded ones are not logged):
     NumPy's default_rng, Python's random.Random, TensorFlow's Generator.from_seed and Keras's SeedGenerator."""
 
-    def by_the_script(depth=2):
+    def by_the_script(depth: int = 2) -> bool:
         return sys._getframe(depth).f_code.co_filename == script
 
     real_rng = np.random.default_rng
 
-    def default_rng(seed=None, *args, **kwargs):
+    def default_rng(seed: Any = None, *args: Any, **kwargs: Any) -> Any:
         if seed is not None and by_the_script():
             events.append("seed numpy.random.default_rng(seed)")
         return real_rng(seed, *args, **kwargs)
@@ -141,17 +145,17 @@ def spy_on_generators(events, script, np, tf, keras):
     for cls, label in classes:
         real_init = cls.__init__
 
-        def init(self, *args, _real=real_init, _label=label, **kwargs):
+        def init(self: Any, *args: Any, _real: Any = real_init, _label: str = label, **kwargs: Any) -> None:
             seed = args[0] if args else kwargs.get("seed", kwargs.get("x"))
             if seed is not None and by_the_script():
                 events.append(f"seed {_label}")
             _real(self, *args, **kwargs)
 
-        cls.__init__ = init
+        cls.__init__ = init  # type: ignore[method-assign]  # the spy is the point
 
     real_from_seed = tf.random.Generator.from_seed.__func__
 
-    def from_seed(cls, *args, **kwargs):
+    def from_seed(cls: Any, *args: Any, **kwargs: Any) -> Any:
         if by_the_script():
             events.append("seed tensorflow Generator.from_seed")
         return real_from_seed(cls, *args, **kwargs)
@@ -159,23 +163,24 @@ def spy_on_generators(events, script, np, tf, keras):
     tf.random.Generator.from_seed = classmethod(from_seed)
 
 
-def spy_on_seeds(events, keras, np, script):
+def spy_on_seeds(events: list[str], keras: ModuleType, np: ModuleType, script: str) -> None:
     import tensorflow as tf
 
     seeding = [(random, "seed"), (np.random, "seed"), (tf.random, "set_seed"), (keras.utils, "set_random_seed"),
                (tf.random, "set_global_generator")]
     for owner, name in seeding:
         spy(owner, name, f"seed {owner.__name__}.{name}", events)
-    random._inst.seed = random.seed  # the module's seed is this instance's method: one reached directly is spied too
+    # The module's seed is this instance's method: one reached through the instance is spied too.
+    random._inst.seed = random.seed  # type: ignore[method-assign]
     spy_on_generators(events, script, np, tf, keras)
 
 
-def spy_on_fit(events, keras, fit_ends):
+def spy_on_fit(events: list[str], keras: ModuleType, fit_ends: list[float]) -> None:
     """Log each fit()'s start and end, and when each ended (the grader sets the OS's opens of test.txt
     against the last)."""
     real_fit = keras.Model.fit
 
-    def logged_fit(self, *args, **kwargs):
+    def logged_fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         events.append("fit start")
         try:
             return real_fit(self, *args, **kwargs)
@@ -186,7 +191,7 @@ def spy_on_fit(events, keras, fit_ends):
     keras.Model.fit = logged_fit
 
 
-def run(script, events):
+def run(script: str, events: list[str]) -> dict[str, Any]:
     """Run the script as __main__; its globals (None if it did not finish), exit status and any error."""
     start = time.time()
     sys.argv = [script]  # as `python task1.py` would see it
@@ -203,14 +208,16 @@ def run(script, events):
 
 
 # ---- after the run: what was built and how good it is ---------------------------------------
-def describe(g, task):
+def model_facts(g: dict[str, Any], task: str) -> dict[str, Any]:
     """Facts about the models the script left in its globals, as the assignment names them."""
     import keras
 
     from .graph import activation, producer, skips_thought_vector
 
-    facts = {}
-    encoder, decoder, trained = g.get("encoder"), g.get("decoder"), g.get(MODEL_NAMES[task])
+    facts: dict[str, Any] = {}
+    encoder: Any = g.get("encoder")
+    decoder: Any = g.get("decoder")
+    trained: Any = g.get(MODEL_NAMES[task])
     for name, value in (("encoder", encoder), ("decoder", decoder), (MODEL_NAMES[task], trained)):
         facts[f"has_{name}"] = isinstance(value, keras.Model)
     if facts["has_encoder"]:
@@ -238,7 +245,7 @@ def describe(g, task):
     return facts
 
 
-def output_named(model, name):
+def output_named(model: Any, name: str) -> Any:
     """The symbolic output `name` of a model with dict outputs, or the 10-wide one of a list."""
     outputs = model.output
     if isinstance(outputs, dict):
@@ -249,7 +256,8 @@ def output_named(model, name):
     return None
 
 
-def measure(g, task, test_file, real_predict, real_weights, np):
+def measure(g: dict[str, Any], task: str, test_file: str, real_predict: Any, real_weights: Any,
+            np: ModuleType) -> dict[str, Any]:
     """Pixel (and digit) accuracy on the test file and the parameter count, by the grader's own code."""
     model = g.get(MODEL_NAMES[task])
     if model is None:
@@ -262,7 +270,8 @@ def measure(g, task, test_file, real_predict, real_weights, np):
     outputs = list(out.values()) if isinstance(out, dict) else list(out) if isinstance(out, (list, tuple)) else [out]
     images = [o for o in outputs if o.shape[-1] == x.shape[1]]
     digits = [o for o in outputs if o.shape[-1] == 10]
-    measured = {"parameters": int(sum(int(np.prod(v.shape)) for v in {id(v): v for v in real_weights(model)}.values()))}
+    weights = {id(v): v for v in real_weights(model)}.values()  # a shared (tied) variable counted once
+    measured: dict[str, Any] = {"parameters": int(sum(int(np.prod(v.shape)) for v in weights))}
     if isinstance(out, dict) and "reconstruction" in out:
         images = [out["reconstruction"]]
     if len(images) == 1:
@@ -274,7 +283,7 @@ def measure(g, task, test_file, real_predict, real_weights, np):
     return measured
 
 
-def load(path, np):
+def load(path: str, np: ModuleType) -> tuple[Any, Any]:
     """The test file as (0/1 float32 images, digits): the marker's own file, so a plain reader."""
     with open(path, encoding="utf-8-sig") as f:
         rows = [line.rstrip().split("\t") for line in f if line.strip()]
