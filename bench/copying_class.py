@@ -286,7 +286,7 @@ autoencoder.compile(keras.optimizers.Adam(1e-3), keras.losses.BinaryCrossentropy
                           validation_data=(x_val, x_val))"""),
 }
 SOLUTIONS |= MINIMAL
-KIT = "kit"  # the kit's own task1.py: one more independent solution
+KIT_SOLUTION = "kit"  # the kit's own task1.py: one more independent solution
 
 # Copies rewritten by hand, as a student rewrites what they copied so that no line stays the same: the original's
 # model, settings and training kept, the code around them changed. Each is (name, original, (settings, model,
@@ -393,14 +393,14 @@ COPIES = (
     ("subclass-all", "subclass", ("rename", "comments", "blank_lines", "reorder")),
     ("plain-model-only", "plain", ("model_only:sgd", "rename")),
     ("functions-model-only", "functions", ("model_only:augmented", "rename", "comments")),
-    ("kit-renamed", KIT, ("rename", "comments")),
-    ("kit-all", KIT, ("rename", "reorder", "comments", "blank_lines", "setting")),
+    ("kit-renamed", KIT_SOLUTION, ("rename", "comments")),
+    ("kit-all", KIT_SOLUTION, ("rename", "reorder", "comments", "blank_lines", "setting")),
     *((name, source, (f"rewritten:{name}",)) for name, (source, _, _) in REWRITTEN.items()),
 )
 # Which originals choose the settings and which measure them: half of the styles each, three textbook-minimal
 # solutions in each half.
 TUNING = ("plain", "deep", "sequential", "denoising", "sgd", "minimal-a", "minimal-b", "minimal-c")
-HELD_OUT = ("functions", "batchnorm", "subclass", "augmented", KIT, "minimal-d", "minimal-e", "minimal-f")
+HELD_OUT = ("functions", "batchnorm", "subclass", "augmented", KIT_SOLUTION, "minimal-d", "minimal-e", "minimal-f")
 
 
 def filled(solution):
@@ -415,8 +415,8 @@ def filled(solution):
 
 
 def original(name):
-    """The full text of an independent solution (the kit's own task1.py for KIT)."""
-    return source_of("task1.py") if name == KIT else filled(SOLUTIONS[name])
+    """The full text of an independent solution (the kit's own task1.py for KIT_SOLUTION)."""
+    return source_of("task1.py") if name == KIT_SOLUTION else filled(SOLUTIONS[name])
 
 
 NEW_NAMES = {"image": "inp", "code": "hcode", "encoder_input": "enc_in", "history": "hist", "inputs": "xs",
@@ -494,7 +494,7 @@ def make_class(folder, names=None):
     copies, default all); return {student: the (original, part) pairs its code comes from}. Two students
     copied when these meet: a partial copy shares the model of one original and the settings and training of
     another (or its own)."""
-    names = names or (*SOLUTIONS, KIT)
+    names = names or (*SOLUTIONS, KIT_SOLUTION)
     lineage = {name: {(name, part) for part in PARTS} for name in names}
     for copy, source, how in COPIES:
         if source not in names:

@@ -10,7 +10,7 @@ Sequential model rewritten with the functional API and back, partial copies of o
 copied when they share a part (settings, model or training) of the same original. The flag's two settings,
 Z (how far a pair stands out from its class) and FLOOR (the least score), are the pair with the best F1 on the
 tuning half (the middle of a tie); the held-out half, other styles with their own copies, measures them.
-Precision and recall carry 95 % Wilson intervals (kit.stats). Prints Markdown for docs/marking.md and writes
+Precision and recall carry 95 % Wilson intervals (kit.stats). Prints Markdown for docs/reference/grader.md and writes
 build/similarity_bench.json; also times the check on a class of 200 made from the corpus.
 """
 

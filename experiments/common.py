@@ -30,8 +30,8 @@ FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # from `apt-get install dataset-fashion-mnist`
 IMAGES_PER_EPOCH = 4_000  # a conv model's epoch (a fifteenth of Fashion-MNIST's 60,000): full passes made the two
-# conv autoencoders and the conv VAE take 21 of the report's 30 minutes (build of 2026-11-27), 5,000 images 4.9
-# minutes in the release build of 2026-12-01, when the experiments missed their 30; see stream()
+# conv autoencoders and the conv VAE take most of the report's 30 minutes (docs/studies/experiments.md's trims
+# table); see stream()
 CURVE_IMAGES = 2_000  # test images a conv model's per-epoch curve is measured on; its final numbers use all
 # The 100-label probes (contractive, winner_take_all, pretraining) score features alike:
 LABELS_PER_CLASS = 10  # labelled images per class: 100 in all

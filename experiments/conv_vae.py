@@ -132,8 +132,8 @@ def reading(test, autoencoder_bce):
 
 
 def main():
-    # 8 epochs (10 until 2026-12-01, when the experiments missed their 30 minutes twice): the same for the conv AE
-    # and the conv VAE, so that latent_space.py compares like with like
+    # 8 epochs (cut for the 30-minute budget): the same for the conv AE and the conv VAE, so that latent_space.py
+    # compares like with like
     args = arguments(__doc__, epochs=8)
     x_train, y_train, x_test, y_test = fashion_mnist(args.quick)
     # ---- model -------------------------------------------------------------------------------------

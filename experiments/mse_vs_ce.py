@@ -30,8 +30,8 @@ BATCH_SIZE = 32  # the seed's stochastic gradient descent: 113 steps an epoch
 INIT_SD = 0.1  # normal initialisation of weights and biases: sigmoids start in their linear range
 SATURATED_SD = 1.0  # a wide initialisation: pre-activations of +-10 and more, sigmoids saturated
 SGD_STEPS = (10.0, 30.0, 100.0)  # plain SGD steps tried for each loss: four stacked sigmoids shrink every
-# gradient by up to 4x each, so the useful steps are large; the reading says when a loss's best is an edge. The
-# 2026-11-27 build tried 1, 3, 10, 30 and both losses chose 30, the edge: the grid moved up, one point fewer
+# gradient by up to 4x each, so the useful steps are large; the reading says when a loss's best is an edge (a lower
+# grid had both losses choose its top)
 ADAM_STEP = 1e-3  # Adam's default
 EARLY = 20  # iterations (batches) after which the first snapshot is taken
 LOSSES = {"MSE": "mse", "cross-entropy": "binary_crossentropy"}
@@ -142,8 +142,7 @@ def reading(sgd, saturated, adam, chosen, steps, mean_image, init_sd, saturated_
 
 
 def main():
-    # 7 epochs (791 SGD steps): 20 made this experiment 3.7 of the report's 30 minutes (build of 2026-11-27), 10
-    # made it 2.4 in the release build of 2026-12-01, when the experiments missed their 30 minutes
+    # 7 epochs (791 SGD steps): cut for the report's 30-minute budget (docs/studies/experiments.md's trims table)
     args = arguments(__doc__, epochs=7)
     x_train, _, x_val, _, x_test, y_test = kit_bitmaps(args.quick)
     side = int(round(x_train.shape[1] ** 0.5))

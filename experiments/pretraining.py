@@ -58,16 +58,16 @@ from kit.stats import compare, judged, mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
-MAX_EPOCHS = 100  # passes over the 100 images (5 steps each); EarlyStopping ends most runs sooner (150 until the
-# release build of 2026-12-01, where this experiment took 9.6 of the 41 minutes the experiments took)
+MAX_EPOCHS = 100  # passes over the 100 images (5 steps each); EarlyStopping ends most runs sooner
+# (docs/studies/experiments.md's trims table)
 CHECK_EVERY = 10  # passes between validation checks: one Keras epoch is 10 passes (a check costs about as much
-# as the training between two checks; 5 until 2026-12-01)
+# as the training between two checks)
 PATIENCE = 3  # checks (30 passes) without a better validation accuracy before a network stops
 RATE = 1e-3  # Adam step for the softmax and for training from scratch
 BATCH = 20  # labelled images per step: 5 steps a pass over the 100
 FINE_TUNE_RATE = 1e-4  # smaller: the warm-started softmax is already good, the features should move gently
-MNIST_AE_EPOCHS = 8  # unsupervised pretraining on the 3,600 MNIST training bitmaps: 20 until 2026-12-01, when it
-# took 130 of this experiment's 205 s (one draw, measured alone); validation BCE 0.119 after 8 epochs, 0.102 after 20
+MNIST_AE_EPOCHS = 8  # unsupervised pretraining on the 3,600 MNIST training bitmaps: most of this experiment's
+# time went here, so it was cut (docs/studies/experiments.md's trims table gives the validation BCE it cost)
 POOL = 7  # the conv WTA maps are max-pooled in 7x7 blocks: 28x28 -> 4x4
 
 
@@ -113,8 +113,8 @@ class Budget:
 
 
 def main():
-    # 3 draws of 100 labels (5 until 2026-12-01): each draw trains 11 networks; 4 draws made this the slowest
-    # experiment (9.6 minutes); 3 still give every paired gap an interval (t with 2 degrees of freedom, wide)
+    # 3 draws of 100 labels: each draw trains 11 networks, so more made this the slowest experiment; 3 still give
+    # every paired gap an interval (t with 2 degrees of freedom, wide)
     args = arguments(__doc__, epochs=MAX_EPOCHS, runs=3)
     budget = Budget.from_args(args)
     fx_train, fy_train, fx_test, fy_test = fashion_mnist(args.quick)

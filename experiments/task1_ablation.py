@@ -35,8 +35,8 @@ LEARNING_RATE = setting("task1.py", "LEARNING_RATE")
 L2_ENCODER = setting("task1.py", "L2_ENCODER")
 MAX_SHIFT = setting("task1.py", "MAX_SHIFT")
 # A third of task1.py's training (its 60 epochs of 57 steps): 7 variants x 3 runs at full length took about
-# 11 minutes, a third of the report's 30-minute budget for all experiments. (A quarter, tried on 2026-12-01, saved
-# 3 s a fit and cost up to half a point: without centring 99.56% -> 99.08%.) The report sets the full recipe at
+# 11 minutes, a third of the report's 30-minute budget for all experiments (a quarter saved little and cost up to
+# half a point: docs/studies/experiments.md's trims table). The report sets the full recipe at
 # this length beside task1.py's own runs, so the cost of the cut is measured, and every variant pays it alike.
 EPOCHS = setting("task1.py", "EPOCHS") // 3
 STEPS_PER_EPOCH = setting("task1.py", "STEPS") // setting("task1.py", "EPOCHS")  # task1.py's, on any file
@@ -147,7 +147,7 @@ def train(variant, x_train, x_val, x_test, epochs):
 
 def outputs(model, x):
     """The model's output for x, from eager calls. Not predict(): the model is compiled with XLA, and predict()
-    compiles anew for each new model and batch shape (4.6 s of a variant's 18, profiled on 2026-12-01)."""
+    compiles anew for each new model and batch shape (a quarter of a variant's time when profiled)."""
     return in_blocks(lambda block: model(block, training=False), x)
 
 

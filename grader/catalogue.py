@@ -2,8 +2,8 @@
 means, the stage of grading that checks it, and what the shipped scheme does when it is broken.
 
 grades.csv's problem codes (records.PROBLEMS), the feedback page's rows, the Gradescope test names, the scheme
-reader's valid codes and docs/rules.md's table all come from here; a test checks docs/rules.md and the shipped
-scheme against it.
+reader's valid codes and docs/reference/rules.md's table all come from here; a test checks that table and the
+shipped scheme against it.
 """
 
 from dataclasses import dataclass
@@ -67,7 +67,7 @@ def applies(task: str) -> list[str]:
 
 
 def markdown_table() -> str:
-    """docs/rules.md's table of problem codes, as this catalogue says them."""
+    """docs/reference/rules.md's table of problem codes, as this catalogue says them."""
     lines = ["| code | the assignment asks | broken means | checked while | shipped scheme |", "|---|---|---|---|---|"]
     lines += [f"| `{r.code}` | {r.asks} | {r.broken} | {STAGES[r.stage]} | {r.default} |" for r in RULES]
     return "\n".join(lines)

@@ -22,7 +22,7 @@ MEMORY_GIB = 4.0  # resident memory a run may use: task2.py peaks near 1.5 GiB
 # Every problem a row can show, in the order they are checked, and what each means (grader/catalogue.py).
 PROBLEMS = {rule.code: rule.broken for rule in RULES}
 
-# grades.csv, column by column (docs/marking.md). Measured numbers are the mean over the runs; *_sd their
+# grades.csv, column by column (docs/reference/grader.md). Measured numbers are the mean over the runs; *_sd their
 # standard deviation (empty for one run); runs how many ran; mark the scheme's mark for this task;
 # most_similar the other student whose file of this task is most like this one, with the score (similarity.py);
 # speed_vs_reference the wall time over the reference script's on the same machine (reference.py).

@@ -1,5 +1,5 @@
 """task1.py and task2.py against the assignment's rules, through the grader that marks the class
-(grade.py, kit/grading.py): our own solutions must come out valid, with the accuracy the grader
+(grade.py, grader/judging/grading.py): our own solutions must come out valid, with the accuracy the grader
 measures equal to the one they print. Plus what is particular to the kit's solutions."""
 
 import ast

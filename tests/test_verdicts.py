@@ -172,7 +172,7 @@ def test_every_problem_code_is_written_once_in_the_catalogue():
 
 
 def test_docs_rules_md_holds_the_catalogues_table():
-    with open(os.path.join(REPO, "docs", "rules.md"), encoding="utf-8") as f:
+    with open(os.path.join(REPO, "docs", "reference", "rules.md"), encoding="utf-8") as f:
         assert catalogue.markdown_table() in f.read()
 
 

@@ -21,8 +21,8 @@ from pypdf.generic import ContentStream
 
 from grader.judging import sandbox
 from grader.records import Check, Record
+from kit.scripts import REPO
 
-HOLDS_GRADER = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # for -m grader...
 READ_LIMITS = (120, 2 * 2**30)  # seconds and bytes of memory the reading process may use
 MAX_BYTES = 50 * 2**20  # a report of charts is a few MB; beyond this the file is not opened (a 100 MB upload)
 # A vector chart is drawn with path segments (moveto m, lineto l, curveto c) and reused forms (Do: matplotlib's
@@ -46,7 +46,7 @@ def read(path: str | None) -> Record:
     if path is None:
         return check(None)
     argv = [sys.executable, "-m", "grader.integrity.report_pdf", os.path.abspath(path)]
-    env = dict(os.environ, PYTHONPATH=HOLDS_GRADER)
+    env = dict(os.environ, PYTHONPATH=REPO)  # the folder holding grader/, for -m grader.integrity.report_pdf
     run = sandbox.run_limited(argv, os.path.dirname(os.path.abspath(path)), env, *READ_LIMITS)
     try:
         return Record.from_json(json.loads(run.output.strip().splitlines()[-1]))

@@ -17,7 +17,7 @@ Two signals, each class-aware:
 A pair's score is the larger of the two. It is flagged when it stands out from the class's other pair scores of
 the same task: a robust z-score (its distance from their median, in median absolute deviations scaled to a
 standard deviation) of at least Z, and a score of at least FLOOR (chosen on bench/similarity.py's tuning half;
-docs/marking.md has the precision and recall on the held-out half). Starter lines are never marked as matched.
+docs/reference/grader.md has the precision and recall on the held-out half). Starter lines are never marked as matched.
 
 Writes similarity.csv (the flagged pairs, ranked, with their evidence), similarity.json (every student's most
 similar other by the same score, every pair's score for index.html's histogram, the flagged pairs) and

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from grader.judging.grading import grade_task
 from grader.records import Limits
 from kit.jsonfile import read_json, write_json
+from kit.scripts import REPO
 
 log = logging.getLogger("grader")
-KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT = os.path.join(KIT, "task1.py")  # the kit's own task 1: what a good submission costs
+DEFAULT = os.path.join(REPO, "task1.py")  # the kit's own task 1: what a good submission costs
 
 
 RUNS = 3  # runs of the reference: their spread is this machine's run-to-run noise in time, for fair ranks

@@ -27,13 +27,13 @@ from grader.running.finish import finish_class
 from grader.stop import stop
 from grader.store.gradebook import Gradebook, Settings
 from grader.views import pages
+from kit.scripts import REPO
 
 log = logging.getLogger("grader")
 CPUS_PER_TASK = 2  # TensorFlow uses the cores it is given; the kit's timings are on 2
 MARGIN_S = 300  # per array task beyond its runs: Python and TensorFlow starting, the report, the copying check
 MEMORY_MARGIN_GIB = 1  # beyond a run's limit: the grader itself and bubblewrap
 REFERENCE_S = 600  # the speed reference's own run, at most the assignment's limit
-KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def grade_class(args: argparse.Namespace, found: ClassFound, scheme: marks.Scheme, settings: Settings) -> None:
@@ -82,7 +82,7 @@ def write_script(args: argparse.Namespace, students: list[str], folder: str, set
     scheme_file = os.path.join(folder, "scheme.toml")
     with open(scheme_file, "w", encoding="utf-8") as f:
         f.write(settings.scheme_text)
-    grade = [sys.executable, os.path.join(KIT, "grade.py"), os.path.abspath(args.submissions), "--scheme",
+    grade = [sys.executable, os.path.join(REPO, "grade.py"), os.path.abspath(args.submissions), "--scheme",
              scheme_file, "--runs", str(runs), "--timeout", f"{timeout:g}",
              "--memory", f"{memory:g}", "--data", os.path.abspath(settings.data), "--starter",
              os.path.abspath(args.starter), "--reference",
@@ -104,7 +104,7 @@ def write_script(args: argparse.Namespace, students: list[str], folder: str, set
 set -euo pipefail
 STUDENTS=({" ".join(shlex.quote(s) for s in students)})
 STUDENT="${{STUDENTS[$SLURM_ARRAY_TASK_ID]}}"
-cd {shlex.quote(KIT)}
+cd {shlex.quote(REPO)}
 exec {shlex.join(grade)} --only "$STUDENT" --out {shlex.quote(folder)}/parts/"$SLURM_ARRAY_TASK_ID"
 """)
     return path
