@@ -120,7 +120,7 @@ def test_first_page_gives_the_printed_duration_beside_the_wall_time(report_build
 def test_task2_trials_in_the_report_are_the_docs_table():
     with open(os.path.join(REPO, "report", "task2_trials.csv"), newline="") as f:
         trials = list(csv.reader(f))
-    with open(os.path.join(REPO, "docs", "task2.md"), encoding="utf-8") as f:
+    with open(os.path.join(REPO, "docs", "studies", "task2.md"), encoding="utf-8") as f:
         readme = f.read()
     header = "| " + " | ".join(trials[0]) + " |"
     assert header in readme
