@@ -269,7 +269,8 @@ def sizes_section(pdf, sweep):
     pdf.para(f"A lecturer may hand out other files in the same format. `python bench/sizes.py` ran both scripts "
              f"{plural(sweep['runs_each'], 'time')} on each of these files on {sweep['date']} (code at "
              f"{sweep['commit']}, {sweep['machine']}; not re-run for this build): balanced subsets of dataset.txt "
-             "and test.txt, and the 1,000-image file cut to its central 20x20 pixels. Each gap is the runs' mean "
+             "and test.txt, the 1,000-image file cut to its central 20x20 pixels, and files whose dataset.txt is "
+             "sorted by digit or in blocks of one digit (a course's own file often is). Each gap is the runs' mean "
              "against the baseline fitted on the same training file, with the 95 % interval of the runs (the "
              "baselines have no spread). The older limits are the course's 2018/19 ones: under 3 minutes, at most "
              "1.1M (task 1) / 1.5M (task 2) parameters.")
