@@ -124,8 +124,8 @@ SIDE = int(round(PIXELS**0.5))  # inferred from the file, so another square size
 # A fixed pick, not a random draw: the assignment forbids seeds, and one file always splits alike.
 picked = validation_picks(y_all, VALIDATION_SHARE)
 if not picked.any():
-    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} of a digit for "
-         "validation and train on the rest")
+    fail(f"{DATASET_FILE}: {len(x_all)} images are too few to keep {VALIDATION_SHARE:.0%} for validation "
+         "and train on the rest")
 unsplit = sorted(set(y_all.tolist()) - set(y_all[picked].tolist()))  # digits with fewer images than 1/share
 if unsplit:
     print(f"{DATASET_FILE}: too few images of digit {', '.join(map(str, unsplit))} to split: all of them train")

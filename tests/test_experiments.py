@@ -65,8 +65,12 @@ def test_mse_and_ce_trained_under_sgd_and_adam(experiments):
         for loss in ("MSE", "cross-entropy"):
             assert len(results[set_up][loss]["val_pixels"]) == 2  # one per epoch
             if set_up != "saturated":  # saturated sigmoids may stay worse than the mean image: that is their point
-                # A broken or diverged training falls below drawing the mean training image everywhere.
-                assert results["mean_image"] - 0.005 <= results[set_up][loss]["test"] <= 1
+                # A broken or diverged training falls below drawing the mean training image everywhere. Quick SGD
+                # takes about 10 steps and sits on the mean-image plateau, either side of it by chance: 83.4 to
+                # 85.9 % against the mean image's 87.0 % in 3 quick runs after the split by digit (2026-12-07),
+                # exactly on it before; Adam leaves the plateau within those steps, so it keeps the tight floor.
+                margin = 0.05 if set_up == "sgd" else 0.005
+                assert results["mean_image"] - margin <= results[set_up][loss]["test"] <= 1
     # Each loss's SGD step is one of those tried, picked by its own best validation accuracy.
     rows = metrics["table"]["rows"]
     for loss, step in results["chosen_steps"].items():

@@ -68,7 +68,7 @@ def write_class(out: str, records: list[Record], marked: ClassMarks | None = Non
         if marked:
             row["mark"] = f"{marked.of(r):g}"
         most = copying["most_similar"].get(f"{r.student}/{r.task}")
-        row["most_similar"] = f"{most['student']} ({most['score']:.2f})" if most else ""
+        row["most_similar"] = f"{most['student']} ({most['score']:.2f})" if most and most["score"] > 0 else ""
         rows.append(row)
     with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
