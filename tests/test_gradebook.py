@@ -338,3 +338,12 @@ def test_the_readmes_grader_install_alone_imports_every_grader_module(tmp_path):
                               capture_output=True, text=True, timeout=300)
     assert imported.stdout.strip() == "ok", imported.stderr[-2000:]
     shutil.rmtree(venv)
+
+
+def test_a_loose_file_beside_moodles_student_folders_is_named_not_graded(tmp_path):
+    folder = tmp_path / "dl" / "Jane Doe_12_assignsubmission_file_"
+    folder.mkdir(parents=True)
+    (folder / "task1.py").write_text("x = 1\n")
+    (tmp_path / "dl" / "stray.txt").write_text("x")
+    found = find_class(str(tmp_path / "dl"), str(tmp_path / "unpacked"))
+    assert found.layout == "Moodle, folders" and found.unplaced == ["stray.txt"]

@@ -99,7 +99,7 @@ def find_class(submissions: str, unpack_to: str) -> ClassFound:
              f"and Blackboard's downloads, and one student's folder); found instead: "
              f"{', '.join(seen[:12]) or 'no files'}")
     unplaced = []
-    if layout == "a folder per student":
+    if layout in ("a folder per student", "Moodle, folders"):  # students are folders: a loose file is no one's
         unplaced = [n for n in entries(root) if os.path.isfile(os.path.join(root, n))]
     return ClassFound(layout, students, unplaced)
 
