@@ -130,3 +130,25 @@ def wilson(hits: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
 
     interval = binomtest(hits, n).proportion_ci(confidence_level=confidence, method="wilson")
     return float(interval.low), float(interval.high)
+
+
+# ---- test-set sampling error: a score on N test images is itself a draw ------------------------------------------
+def test_set_interval(per_image: ArrayLike) -> tuple[float, float]:
+    """(low, high), the 95 % interval of one model's test score from its per-image scores: Wilson's where each image
+    is right or wrong (digit accuracy), else the t-interval of the per-image means (pixel accuracy, each image's
+    share of right pixels). The interval is the test set's sampling error, not run-to-run spread."""
+    from scipy import stats
+
+    scores = np.asarray(per_image, dtype=float)
+    if np.isin(scores, (0.0, 1.0)).all():
+        return wilson(int(scores.sum()), len(scores))
+    half = stats.t.ppf(0.975, len(scores) - 1) * scores.std(ddof=1) / np.sqrt(len(scores))
+    return float(scores.mean() - half), float(scores.mean() + half)
+
+
+def compare_on_images(a: ArrayLike, b: ArrayLike) -> Comparison:
+    """Two models scored on the same test images, paired image by image (a[i] and b[i] the two models' scores on
+    image i): the mean gap with the t-interval of the per-image differences, which carries the test set's sampling
+    error. For right/wrong scores this is the large-sample interval that goes with McNemar's test."""
+    gap = compare(a, b)
+    return Comparison(gap.mean, gap.low, gap.high, gap.n, "{n} test images, paired")

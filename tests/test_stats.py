@@ -1,6 +1,7 @@
 """kit/stats.py: the one copy of the numbers the report, experiments, benchmark and grader share."""
 
 import numpy as np
+import pytest
 
 from kit import stats
 
@@ -52,3 +53,25 @@ def test_a_gap_printed_beside_its_means_is_the_gap_of_the_printed_means():
     c = stats.compare([0.99934], 0.99926)  # printed 99.93% and 99.93%: the gap must read +0.00, not +0.01
     assert c.text() == "+0.01 points (one run, no spread)"
     assert c.text(printed=(0.99934, 0.99926)) == "+0.00 points (one run, no spread)"
+
+
+def test_one_models_test_score_carries_the_test_sets_sampling_error():
+    right = [1] * 186 + [0] * 14  # 93 % of 200 test images: the binomial standard error is about 1.8 points
+    low, high = stats.test_set_interval(right)
+    assert low < 0.93 < high and 0.06 < high - low < 0.08  # Wilson's: about +-3.5 points
+    pixels = np.array([0.99, 0.995, 0.98, 0.999, 0.97] * 40)  # per-image pixel accuracies
+    low, high = stats.test_set_interval(pixels)
+    assert low < pixels.mean() < high and high - low < 0.01
+    every = stats.test_set_interval([1] * 50)  # every image right: the interval still reaches below
+    assert every[1] == 1.0 and every[0] < 0.95
+
+
+def test_two_models_on_the_same_images_are_compared_image_by_image():
+    a = np.array([1] * 190 + [0] * 10)  # 95 %
+    b = a.copy()
+    b[:6] = 0  # six images only a gets right: 92 %
+    gap = stats.compare_on_images(a, b)
+    assert gap.mean == pytest.approx(0.03) and gap.low > 0 and gap.verdict == "ahead"
+    assert "200 test images, paired" in gap.text()
+    level = stats.compare_on_images(a, np.roll(a, 1))  # the same accuracy, other images wrong
+    assert level.verdict == "level" and level.low < 0 < level.high
