@@ -193,11 +193,13 @@ def enter_marks(args: argparse.Namespace, scheme: marks.Scheme, recorded: Settin
         strangers = sorted(set(manual) - graded)
         if strangers:
             stop(f"--marks-from {args.marks_from}: {', '.join(strangers[:5])} not graded in {args.out}")
-        before = {s for s in graded if all(p in book.manual().get(s, {}) for p in scheme.manual)}
+        entered = book.manual()
+        before = {s for s in graded if all(p in entered.get(s, {}) for p in scheme.manual)}
         changed = book.enter_manual(manual)
     _, marked = finish_class(args.out, args.starter, scheme, args.canvas_column or canvas_column(recorded))
-    print(f"{len(changed)} mark(s) changed; {len(complete(marked) - before)} student(s) now complete; "
-          f"{len(marked.rows) - len(complete(marked))} still provisional. Marks in "
+    now_complete = complete(marked)
+    print(f"{len(changed)} mark(s) changed; {len(now_complete - before)} student(s) now complete; "
+          f"{len(marked.rows) - len(now_complete)} still provisional. Marks in "
           f"{os.path.join(args.out, 'marks.csv')}")
 
 

@@ -230,6 +230,11 @@ class Record:
                 "mark": "", "most_similar": "", "speed_vs_reference": number(self.speed, "{:.2f}"),
                 "not_reached": ";".join(self.not_reached)}
 
+    def run_numbers(self) -> dict[str, float | None]:
+        """This record's RUN_NUMBERS: the measured accuracies, the printed duration and the grader's wall time."""
+        return {"pixel_accuracy": self.measured.pixel_accuracy, "digit_accuracy": self.measured.digit_accuracy,
+                "duration_s": self.printed.duration_s, "wall_s": self.wall_s}
+
     def as_student(self, student: str) -> "Record":
         """This record under a student's name."""
         return replace(self, student=student)

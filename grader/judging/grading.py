@@ -18,7 +18,7 @@ from typing import Any
 
 from grader.judging import rules, sandbox
 from grader.judging.watch import TestFileWatch
-from grader.records import PROBLEMS, RUN_NUMBERS, Check, Limits, Numbers, Record
+from grader.records import PROBLEMS, Check, Limits, Numbers, Record
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe")  # all a sandbox sees of the grader
 THOUGHT_VECTOR_UNITS = 256  # the assignment: exactly 256 tanh units
@@ -60,7 +60,7 @@ def combined(outcomes: list[Record]) -> Record:
     """One record for several runs of the same file: a check fails if it failed in any run (its evidence names
     the runs), the numbers are the means, each run's numbers are kept in `runs`."""
     first, n = outcomes[0], len(outcomes)
-    record = replace(first, checks={}, runs=[{key: value_of(o, key) for key in RUN_NUMBERS} for o in outcomes])
+    record = replace(first, checks={}, runs=[o.run_numbers() for o in outcomes])
     codes = [code for code in PROBLEMS if any(code in o.checks for o in outcomes)]
     for code in codes:
         failed = [(k, o.checks[code]) for k, o in enumerate(outcomes, 1) if code in o.checks and o.checks[code].failing]
@@ -97,11 +97,6 @@ def identical_runs(outcomes: list[Record]) -> tuple[int, int] | None:
         if digest:
             seen[digest] = k
     return None
-
-
-def value_of(record: Record, key: str) -> float | None:
-    return record.wall_s if key == "wall_s" else getattr(record.measured if key != "duration_s" else record.printed,
-                                                         key)
 
 
 def mean_of(values: list[float | None]) -> float | None:

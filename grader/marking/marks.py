@@ -202,8 +202,9 @@ def noise_sd(aim: str, task: str, peers: list[Record], value: float) -> float:
     if aim == "small":
         return 0.0
     if aim == "fast":
-        spreads = [spread([x["wall_s"] for x in r.runs])["std"] / spread([x["wall_s"] for x in r.runs])["mean"]
-                   for r in peers if len(r.runs) > 1 and all(x.get("wall_s") for x in r.runs)]
+        walls = [spread([x["wall_s"] for x in r.runs]) for r in peers
+                 if len(r.runs) > 1 and all(x.get("wall_s") for x in r.runs)]
+        spreads = [s["std"] / s["mean"] for s in walls]
         relative = (sum(s * s for s in spreads) / len(spreads)) ** 0.5 if spreads else \
             max((r.reference_noise or 0.0 for r in peers), default=0.0)
         return relative * value
@@ -303,8 +304,12 @@ def task_mark(parts: list[Part]) -> float:
 
 def record_mark(record: Record, scheme: Scheme, records: list[Record]) -> float:
     """A task's mark (never below 0); the report's, its penalties (taken off the student's total)."""
-    parts = task_parts(record, scheme, records)
-    return sum(p.marks for p in parts) if record.task == "report" else task_mark(parts)
+    return mark_of(record.task, task_parts(record, scheme, records))
+
+
+def mark_of(task: str, parts: list[Part]) -> float:
+    """The mark its parts make: a task's never below 0, the report's the sum of its penalties."""
+    return sum(p.marks for p in parts) if task == "report" else task_mark(parts)
 
 
 # ---- the class: marks.csv, with the parts a person marks ------------------------------------------
@@ -336,8 +341,7 @@ def mark_class(records: list[Record], scheme: Scheme, manual: dict[str, dict[str
     """Every record's parts and mark, then marks.csv's rows (`manual`: {student: {part: marks}} entered so far;
     `attention`: students a person should look at before the marks go out, e.g. a pair flagged for copying)."""
     parts = {(r.student, r.task): task_parts(r, scheme, records) for r in records}
-    marks = {key: (sum(p.marks for p in found) if key[1] == "report" else task_mark(found))
-             for key, found in parts.items()}
+    marks = {key: mark_of(key[1], found) for key, found in parts.items()}
     done = ClassMarks(scheme, parts, marks, [])
     done.rows = marks_table(records, scheme, manual, done, attention)
     return done

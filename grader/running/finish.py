@@ -5,7 +5,6 @@ Every way of grading ends here: grade.py's own batch, --collect, --marks-from an
 """
 
 import logging
-from typing import Any
 
 from grader.integrity import similarity
 from grader.marking import marks
@@ -37,7 +36,7 @@ def finish_class(out: str, starter: str, scheme: Scheme,
     return records, marked
 
 
-def attention(records: list[Record], flagged: list[Any]) -> set[Any]:
+def attention(records: list[Record], flagged: list[similarity.Pair]) -> set[str]:
     """Students a person should look at before their marks go out: in a pair flagged for copying, or with a
     run that was not sandboxed."""
     students = {name for pair in flagged for name in (pair.a, pair.b)}

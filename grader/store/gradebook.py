@@ -88,9 +88,7 @@ class Gradebook:
                         (*key, record.file, record.sha256, now(), json.dumps(record.to_json())))
         self.db.execute("DELETE FROM runs WHERE student = ? AND task = ?", key)
         self.db.execute("DELETE FROM checks WHERE student = ? AND task = ?", key)
-        runs = record.runs or ([{name: getattr(record.measured, name, None) for name in RUN_NUMBERS}
-                                | {"wall_s": record.wall_s, "duration_s": record.printed.duration_s}]
-                               if record.wall_s is not None else [])
+        runs = record.runs or ([record.run_numbers()] if record.wall_s is not None else [])
         self.db.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [(*key, i, *(run.get(name) for name in RUN_NUMBERS)) for i, run in enumerate(runs, 1)])
         self.db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?)",
