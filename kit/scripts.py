@@ -48,7 +48,7 @@ def settings_of(script: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def setting(script: str, name: str) -> float | tuple[float, int] | int:
+def setting(script: str, name: str) -> Any:
     """The value of one setting of a script, e.g. setting("task2.py", "EPOCHS") -> 60."""
     for node in ast.parse(source_of(script)).body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
@@ -70,7 +70,7 @@ def definitions_from(script: str, names: tuple[str, ...], namespace: dict[str, A
     return namespace
 
 
-def loader_from(script: str = "task1.py") -> Callable:
+def loader_from(script: str = "task1.py") -> Callable[..., tuple[np.ndarray, np.ndarray]]:
     """The script's own `load_bitmaps` (with the `fail` it calls)."""
     return definitions_from(script, ("fail", "load_bitmaps"), {"np": np, "sys": sys})["load_bitmaps"]
 

@@ -7,27 +7,22 @@ the starter is, and two students sharing it have copied nothing.
 import io
 
 from copydetect import CodeFingerprint
-from numpy import int64
 
-PRESCRIBED = {
-    "task1": '''
+# The encoder and decoder both tasks' TODO comments prescribe.
+ENCODER_DECODER = '''
 image = keras.Input(shape=(PIXELS,))
 thought_vector = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(image)
 encoder = keras.Model(image, thought_vector, name="encoder")
 thought = keras.Input(shape=(THOUGHT_VECTOR,))
 decoder = keras.Model(thought, layers.Dense(PIXELS, activation="sigmoid")(thought), name="decoder")
-autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
+'''
+PRESCRIBED = {
+    "task1": ENCODER_DECODER + '''autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
 autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
 history = autoencoder.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, validation_data=(x_val, x_val),
                           verbose=2)
 ''',
-    "task2": '''
-image = keras.Input(shape=(PIXELS,))
-thought_vector = layers.Dense(THOUGHT_VECTOR, activation="tanh", name="thought_vector")(image)
-encoder = keras.Model(image, thought_vector, name="encoder")
-thought = keras.Input(shape=(THOUGHT_VECTOR,))
-decoder = keras.Model(thought, layers.Dense(PIXELS, activation="sigmoid")(thought), name="decoder")
-code = keras.Input(shape=(THOUGHT_VECTOR,))
+    "task2": ENCODER_DECODER + '''code = keras.Input(shape=(THOUGHT_VECTOR,))
 classifier = keras.Model(code, layers.Dense(DIGITS, activation="softmax")(code), name="classifier")
 thought = encoder(image)
 model = keras.Model(image, {"reconstruction": decoder(thought), "digit": classifier(thought)})
@@ -40,7 +35,7 @@ history = model.fit(x_train, {"reconstruction": x_train, "digit": y_train}, epoc
 }
 
 
-def fingerprints(task: str, k: int, window: int) -> set[int64]:
+def fingerprints(task: str, k: int, window: int) -> set[int]:
     """The winnowed fingerprints of the code prescribed for a task (copydetect's, as the files' are taken)."""
     if task not in PRESCRIBED:
         return set()

@@ -30,6 +30,7 @@ import math
 import os
 import statistics
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import Any
@@ -75,7 +76,7 @@ def common_limit(students: int) -> int:
     return max(COMMON_LEAST, math.ceil(COMMON_SHARE * students))
 
 
-def compare_class(out: str, starter: str, pages: bool = True) -> list[Any | Pair]:
+def compare_class(out: str, starter: str, pages: bool = True) -> list[Pair]:
     """Every pair of students' copies of each task in `out` (<student>/<task>.py), scored, z-scored within its
     task and flagged; side-by-side pages written for the flagged pairs (unless `pages` is False). Sorted by score."""
     pairs = []
@@ -136,7 +137,7 @@ def is_flagged(pair: Pair, z: float = Z, floor: float = FLOOR) -> bool:
     return pair.z >= z and pair.score >= floor
 
 
-def fingerprint(path: str, boilerplate: tuple[()] | set[Any]=()) -> CodeFingerprint:
+def fingerprint(path: str, boilerplate: Collection[int] = ()) -> CodeFingerprint:
     return CodeFingerprint(path, NOISE_TOKENS, WINDOW, boilerplate=list(boilerplate), encoding="utf-8")
 
 
@@ -203,7 +204,7 @@ def mark_lines(print_: CodeFingerprint, slices: ndarray, starter_lines: set[str]
                      and line.strip() else html.escape(line) for n, line in enumerate(print_.raw_code.split("\n")))
 
 
-def write(out: str, starter: str) -> list[Any | Pair]:
+def write(out: str, starter: str) -> list[Pair]:
     """similarity.csv, similarity.json and the pages; returns the flagged pairs, ranked by score."""
     pairs = compare_class(out, starter)
     flagged = [p for p in pairs if is_flagged(p)]

@@ -63,7 +63,7 @@ def called(node: ast.Call) -> str:
 POSITIONAL = {"compile": ("optimizer", "loss"), "fit": ("x", "y", "batch_size", "epochs")}
 
 
-def arguments(node: ast.Call, known: dict[str, str | float | int], name: str) -> list[tuple[str, str] | Any]:
+def arguments(node: ast.Call, known: dict[str, Any], name: str) -> list[tuple[str, str]]:
     """(keyword or '', value in words) of a call's arguments; `name=` dropped, the data of fit() dropped."""
     names = POSITIONAL.get(name, ())
     pairs = [(names[i] if i < len(names) else "", value(arg, known)) for i, arg in enumerate(node.args)]
@@ -71,7 +71,7 @@ def arguments(node: ast.Call, known: dict[str, str | float | int], name: str) ->
     return [(k, v) for k, v in pairs if k not in ("name", "x", "y", "validation_data", "verbose")]
 
 
-def value(node: ast.expr, known: dict[str, str | float | int]) -> str:
+def value(node: ast.expr, known: dict[str, Any]) -> str:
     """A literal, a constant's value, a call's name, or '?'."""
     if isinstance(node, ast.Constant):
         return repr(node.value)

@@ -97,7 +97,7 @@ def syntax_error(text: str, name: str) -> str | None:
     return None
 
 
-def disallowed_imports(tree: ast.Module, name: str) -> list[str | Any]:
+def disallowed_imports(tree: ast.Module, name: str) -> list[str]:
     """'name:line: import X' for each import outside TensorFlow/Keras, NumPy, Matplotlib, sklearn, stdlib."""
     found = []
     for node in ast.walk(tree):
@@ -131,7 +131,7 @@ def literal_seed(node: ast.Call, known: dict[str, Any]) -> str | None:
     return None
 
 
-def seeds_in_source(tree: ast.Module, name: str) -> list[str | Any]:
+def seeds_in_source(tree: ast.Module, name: str) -> list[str]:
     """'name:line: ...' for each seeding call, each generator seeded with a literal or constant, and each
     seed=/random_state= argument that is not None."""
     found, known = [], constants(tree)

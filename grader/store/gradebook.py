@@ -17,7 +17,6 @@ import json
 import os
 import sqlite3
 from dataclasses import asdict, dataclass, fields
-from typing import Any
 
 from grader.catalogue import GRADER_FAULT
 from grader.records import KINDS, RUN_NUMBERS, Record
@@ -139,7 +138,7 @@ class Gradebook:
             found.setdefault(student, {})[part] = marks
         return found
 
-    def enter_manual(self, given: dict[str, dict[str, float]]) -> list[Any | tuple[str, str, None, float]]:
+    def enter_manual(self, given: dict[str, dict[str, float]]) -> list[tuple[str, str, float | None, float]]:
         """Record the marks a lecturer typed; an empty cell changes nothing. Returns what changed:
         (student, part, old or None, new)."""
         before, changed = self.manual(), []
@@ -165,7 +164,7 @@ class Gradebook:
         self.db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
                             [(k, str(v)) for k, v in asdict(settings).items()])
 
-    def replace_totals(self, totals: dict[str, str]) -> list[tuple[str, str, str] | Any]:
+    def replace_totals(self, totals: dict[str, str]) -> list[tuple[str, str, str]]:
         """Keep the totals just written out; returns (student, old, new) for each total that changed."""
         before = dict(self.db.execute("SELECT student, total FROM totals").fetchall())
         changed = [(s, before[s], t) for s, t in sorted(totals.items()) if s in before and before[s] != t]

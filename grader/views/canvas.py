@@ -12,12 +12,11 @@ an empty grade cell, which Canvas's import leaves unchanged.
 """
 
 import csv
-from typing import Any
 
 COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def write_gradebook(path: str, rows: list[Any | dict[str, str]], column: str) -> None:
+def write_gradebook(path: str, rows: list[dict[str, str]], column: str) -> None:
     """gradebook-canvas.csv: one row per student whose Canvas id the download gave (`rows`: marks.csv's), the
     total under the assignment column `column`."""
     with open(path, "w", newline="", encoding="utf-8") as f:
