@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kit.per_image import record
 from kit.scripts import load_kit_data, setting, validation_split
 
 
@@ -31,7 +32,8 @@ def pca(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
     model = PCA(components, svd_solver="full").fit(x)  # exact, not randomized: a fixed baseline
     rebuilt = model.inverse_transform(model.transform(x_test))
     return {"pixel_accuracy": float(np.mean(np.round(rebuilt) == x_test)),
-            "seconds": time.time() - start, "parameters": int(model.components_.size + model.mean_.size)}
+            "seconds": time.time() - start, "parameters": int(model.components_.size + model.mean_.size),
+            "per_image": record(rebuilt, x_test)}
 
 
 def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
@@ -41,7 +43,8 @@ def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarra
     start = time.time()
     model = LogisticRegression(max_iter=1000).fit(x, y)
     return {"digit_accuracy": float(model.score(x_test, y_test)), "seconds": time.time() - start,
-            "parameters": int(model.coef_.size + model.intercept_.size)}
+            "parameters": int(model.coef_.size + model.intercept_.size),
+            "per_image": record(predicted=model.predict(x_test), y=y_test)}
 
 
 def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
@@ -53,7 +56,7 @@ def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) ->
     # What it keeps: the support vectors and their coefficients (one per vector and class pair).
     kept = model.support_vectors_.size + model.dual_coef_.size + model.intercept_.size
     return {"digit_accuracy": float(model.score(x_test, y_test)), "seconds": time.time() - start,
-            "parameters": int(kept)}
+            "parameters": int(kept), "per_image": record(predicted=model.predict(x_test), y=y_test)}
 
 
 def digits_only(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
@@ -95,6 +98,7 @@ def digits_only(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.nda
     batches = (tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train)).repeat()
                .batch(task2("BATCH_SIZE")).map(moved).prefetch(tf.data.AUTOTUNE))
     model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
-    accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(axis=1) == y_test))
+    predicted = model.predict(x_test, verbose=0).argmax(axis=1)
     parameters = int(sum(np.prod(w.shape) for w in model.trainable_weights))
-    return {"digit_accuracy": accuracy, "seconds": time.time() - start, "parameters": parameters}
+    return {"digit_accuracy": float(np.mean(predicted == y_test)), "seconds": time.time() - start,
+            "parameters": parameters, "per_image": record(predicted=predicted, y=y_test)}

@@ -34,11 +34,12 @@ def run_task(script: str, folder: str, timeout: float = 900, data: str = REPO) -
 
     `script` is a repo path such as "task1.py" (or any absolute path); the data files are copied from
     the folder `data`. The folder keeps what a later report layout reads: figures/, run.json (the
-    metrics as measured) and stdout.txt (what the script printed).
+    metrics as measured, with each test image's scores under "per_image": kit/per_image.py) and stdout.txt
+    (what the script printed).
     """
     scratch_with_data(folder, data)
     task = os.path.splitext(os.path.basename(script))[0]
-    command = [sys.executable, os.path.join(REPO, script)]
+    command = [sys.executable, "-m", "kit.per_image", os.path.join(REPO, script)]
     start = time.time()
     done = subprocess.run(command, cwd=folder, env=headless_env(), capture_output=True, text=True, timeout=timeout)
     wall = time.time() - start
@@ -47,6 +48,7 @@ def run_task(script: str, folder: str, timeout: float = 900, data: str = REPO) -
     if done.returncode != 0:
         raise RuntimeError(f"{script} failed with status {done.returncode}:\n{done.stderr[-3000:]}")
     metrics = read_json(os.path.join(folder, "figures", f"{task}_metrics.json"))
+    metrics["per_image"] = read_json(os.path.join(folder, "figures", f"{task}_per_image.json"))
     metrics["wall_s"] = wall
     write_json(os.path.join(folder, "run.json"), metrics)
     return metrics

@@ -80,15 +80,22 @@ class Comparison:
         if printed is not None:
             mean = round(printed[0] * scale, digits) - round(printed[1] * scale, digits)
         gap = f"{mean + 0.0:+.{digits}f}{unit}"
-        if self.n < 2 or self.low is None or self.high is None:
+        if self.low is None or self.high is None:
             return f"{gap} (one run, no spread)"
+        if self.n < 2:  # one run: only the test images' part of the interval is known
+            return (f"{gap} (one run; over the test images alone, 95 % interval {self.low * scale:+.{digits}f} to "
+                    f"{self.high * scale:+.{digits}f})")
         return (f"{gap} (95 % interval {self.low * scale:+.{digits}f} to {self.high * scale:+.{digits}f}, "
                 f"{self.counted.format(n=self.n)})")
 
 
+VERDICT_WORDS = {"ahead": "ahead", "behind": "behind", "level": "no detectable difference",
+                 "one run": "one run: no verdict"}  # how a verdict is written: "level" is not "no effect"
+
+
 def judged(c: Comparison, **text_options: Any) -> str:
-    """A comparison's text with its verdict after it; one run has no verdict, only its text."""
-    return c.text(**text_options) + ("" if c.n < 2 else f", {c.verdict}")
+    """A comparison's text with its verdict after it, in words (VERDICT_WORDS)."""
+    return c.text(**text_options) + f", {VERDICT_WORDS[c.verdict]}"
 
 
 def compare(a: ArrayLike, b: ArrayLike) -> Comparison:
@@ -152,3 +159,51 @@ def compare_on_images(a: ArrayLike, b: ArrayLike) -> Comparison:
     error. For right/wrong scores this is the large-sample interval that goes with McNemar's test."""
     gap = compare(a, b)
     return Comparison(gap.mean, gap.low, gap.high, gap.n, "{n} test images, paired")
+
+
+def compare_runs_on_images(a: ArrayLike, b: ArrayLike, paired_runs: bool = False) -> Comparison:
+    """Two models' test scores with both sources of error: the runs (nothing is seeded, so a rerun trains another
+    network) and the test images (another test set would score otherwise).
+
+    a, b: per-image scores, one row per run (runs x images, the same images in the same order); b may have one
+    row, a fixed baseline such as PCA or the mean image. paired_runs: run i of a and run i of b were trained
+    together (the ablation trains every variant in each round), so the run term is paired; else Welch's.
+
+    The gap is mean(a) - mean(b). Its variance is the runs' (the t-variance of the per-run gaps, or Welch's)
+    plus the images' (the variance of the per-image gaps of the run means, over the number of images); the
+    degrees of freedom are Satterthwaite's. Adding the two counts the runs' noise on each image twice over,
+    a little: the interval errs wide, never narrow. With one run on each side only the images' part is known:
+    the Comparison then has n = 1 (no verdict), and its interval, kept in low/high, is the test set's alone.
+    """
+    from scipy import stats
+
+    ra, rb = np.atleast_2d(np.asarray(a, dtype=float)), np.atleast_2d(np.asarray(b, dtype=float))
+    images = ra.shape[1]
+    per_image = ra.mean(axis=0) - rb.mean(axis=0)
+    gap = float(per_image.mean())
+    v_images = per_image.var(ddof=1) / images
+    parts = [(v_images, images - 1)]
+    runs = max(len(ra), len(rb))
+    if paired_runs and len(ra) == len(rb) and len(ra) > 1:
+        parts.append((float((ra.mean(axis=1) - rb.mean(axis=1)).var(ddof=1) / len(ra)), len(ra) - 1))
+    else:
+        parts += [(float(r.mean(axis=1).var(ddof=1) / len(r)), len(r) - 1) for r in (ra, rb) if len(r) > 1]
+    variance = sum(v for v, _ in parts)
+    counted = (f"{{n}} runs and {images:,} test images" if paired_runs else
+               f"{len(ra)} and {len(rb)} runs, unpaired, on {images:,} test images" if len(rb) > 1 else
+               f"{{n}} runs on {images:,} test images")
+    if variance == 0:
+        return Comparison(gap, gap, gap, runs if runs > 1 else 1, counted)
+    dof = variance**2 / sum(v**2 / d for v, d in parts if v > 0)
+    half = float(stats.t.ppf(0.975, dof) * np.sqrt(variance))
+    return Comparison(gap, gap - half, gap + half, runs if runs > 1 else 1, counted)
+
+
+def runs_and_images_interval(a: ArrayLike) -> tuple[float, float]:
+    """(low, high): the 95 % interval of one model's mean test score over its runs (rows) and the test images
+    (columns), both sources of error in it (as compare_runs_on_images, against nothing)."""
+    ra = np.atleast_2d(np.asarray(a, dtype=float))
+    if len(ra) == 1:
+        return test_set_interval(ra[0])
+    c = compare_runs_on_images(ra, np.zeros((1, ra.shape[1])))
+    return (c.low if c.low is not None else c.mean), (c.high if c.high is not None else c.mean)

@@ -75,3 +75,40 @@ def test_two_models_on_the_same_images_are_compared_image_by_image():
     assert "200 test images, paired" in gap.text()
     level = stats.compare_on_images(a, np.roll(a, 1))  # the same accuracy, other images wrong
     assert level.verdict == "level" and level.low < 0 < level.high
+
+
+def test_runs_and_test_images_both_widen_the_interval():
+    images = np.linspace(0.95, 1.0, 200)  # one model's per-image scores, varied as real ones are
+    baseline = images - 0.01  # a fixed baseline, 1 point behind on every image
+    steady = np.vstack([images] * 3)  # three runs that agree exactly: only the images' part is left
+    c = stats.compare_runs_on_images(steady, baseline)
+    assert c.verdict == "ahead" and c.mean == pytest.approx(0.01) and "3 runs on 200 test images" in c.text()
+    shaky = steady + np.array([[0.0], [0.02], [-0.02]])  # the same mean, but the runs differ by 2 points
+    wide = stats.compare_runs_on_images(shaky, baseline)
+    assert wide.low < c.low and wide.verdict == "level"
+    noisy_images = baseline + np.tile([0.05, -0.03], 100)  # +1 point on average, but image by image +5 or -3
+    assert stats.compare_runs_on_images(steady, noisy_images).verdict == "level"
+
+
+def test_runs_trained_together_pair_up():
+    shared = np.array([[0.0], [0.03], [-0.03]])  # each round's luck, shared by both variants trained in it
+    images = np.linspace(0.9, 1.0, 300)
+    a, b = images + shared + 0.005, images + shared
+    assert stats.compare_runs_on_images(a, b, paired_runs=True).verdict == "ahead"
+    assert stats.compare_runs_on_images(a, b, paired_runs=False).verdict == "level"  # unpaired, the luck hides it
+    assert "3 runs and 300 test images" in stats.compare_runs_on_images(a, b, paired_runs=True).text()
+
+
+def test_one_run_each_keeps_the_test_images_interval_but_gives_no_verdict():
+    a = np.array([1.0] * 180 + [0.0] * 20)
+    c = stats.compare_runs_on_images(a, np.roll(a, 5) * 0 + 0.5)
+    assert c.verdict == "one run" and c.low is not None and "over the test images alone" in c.text()
+    assert stats.judged(c).endswith("one run: no verdict")
+    assert stats.runs_and_images_interval(a) == stats.wilson(180, 200)  # one run of right/wrong: Wilson's
+    low, high = stats.runs_and_images_interval(np.vstack([a, np.roll(a, 7)]))
+    assert low < 0.9 < high
+
+
+def test_a_level_verdict_is_written_as_no_detectable_difference():
+    c = stats.compare([0.1, -0.1, 0.05], [0.0, 0.0, 0.0])
+    assert c.verdict == "level" and stats.judged(c).endswith("no detectable difference")
