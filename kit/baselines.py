@@ -24,7 +24,7 @@ def fit_all(digits_only_runs: int = 1, quick: bool = False) -> dict[str, Any]:
 
 
 def pca(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-        components: int = 256) -> dict[str, float]:
+        components: int = 256) -> dict[str, Any]:
     """Pixel accuracy of PCA reconstruction with `components` components, fitted on the training images."""
     from sklearn.decomposition import PCA
 
@@ -36,7 +36,7 @@ def pca(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
             "per_image": record(rebuilt, x_test)}
 
 
-def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
+def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, Any]:
     """Digit accuracy of logistic regression on the raw pixels."""
     from sklearn.linear_model import LogisticRegression
 
@@ -47,7 +47,7 @@ def logistic(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarra
             "per_image": record(predicted=model.predict(x_test), y=y_test)}
 
 
-def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
+def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, Any]:
     """Digit accuracy of a support-vector machine with an RBF kernel on the raw pixels (sklearn defaults)."""
     from sklearn.svm import SVC
 
@@ -60,7 +60,7 @@ def svc(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) ->
 
 
 def digits_only(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-                quick: bool = False) -> dict[str, float]:
+                quick: bool = False) -> dict[str, Any]:
     """task2's encoder and classifier trained on the digit loss alone, with task2's settings.
 
     The validation split, centring, classifier, shifts and turns, optimiser, schedule and
