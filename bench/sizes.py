@@ -21,7 +21,6 @@ validation numbers only, so that trying settings never shows a test score.
 
 import argparse
 import datetime
-import hashlib
 import os
 import re
 import tempfile
@@ -31,7 +30,7 @@ from kit import baselines
 from kit.jsonfile import read_json, write_json
 from kit.per_image import digit_rows, pixel_rows
 from kit.results import git_commit, machine, run_tasks
-from kit.scripts import REPO, loader_from, validation_split
+from kit.scripts import REPO, loader_from, script_hashes, validation_split
 from kit.stats import VERDICT_WORDS, compare_runs_on_images, mean_sd, plural, test_set_interval
 from kit.subsets import DataSize, write_files
 
@@ -157,11 +156,6 @@ def run_size(size, task, data, args):
                     [read_json(f)["val_pixels"] for f in tuned if os.path.exists(f)],
                     [] if quiet else [r["per_image"] for r in runs])
 
-
-def script_hashes(folder):
-    """SHA-256 of the task1.py and task2.py the sweep ran: the report says whether they are the build's."""
-    return {f"{task}.py": hashlib.sha256(open(os.path.join(folder, f"{task}.py"), "rb").read()).hexdigest()
-            for task in ("task1", "task2")}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 from experiments.registry import saved_by
 from kit.jsonfile import read_json, write_json
 from kit.scripts import load_kit_data, validation_split
+from kit.stats import compare_runs_on_images
 
 FIGURES = "figures"
 MODELS = "models"  # trained models one experiment saves for another (conv AE, conv VAE)
@@ -184,6 +185,31 @@ def high_frequency(images, per_image=False):
     blur = sum(padded[:, i:i + 28, j:j + 28] for i in range(3) for j in range(3)) / 9
     energy = np.mean((images[..., 0] - blur) ** 2, axis=(1, 2))
     return energy if per_image else float(np.mean(energy))
+
+
+def mean_image_gap(rebuilt_runs, x_test, x_train):
+    """A model's test pixel accuracy against drawing every test image as the mean training image, image by image
+    over the test images and over its runs (a list of reconstructions, one per run): {gap, low, high, runs} in
+    points. A model whose interval reaches the mean image has not learnt to draw the images: it failed."""
+    ours = np.array([np.mean(np.round(r) == np.round(x_test), axis=1) for r in rebuilt_runs])
+    mean_image = np.mean(np.round(np.tile(x_train.mean(axis=0), (len(x_test), 1))) == np.round(x_test), axis=1)
+    gap = compare_runs_on_images(ours, mean_image)
+    low, high = (gap.low, gap.high) if gap.low is not None else (gap.mean, gap.mean)
+    return {"gap": 100 * gap.mean, "low": 100 * low, "high": 100 * high, "runs": len(ours)}
+
+
+def failed(gap):
+    """Whether a model's interval reaches the mean image (mean_image_gap's dict)."""
+    return gap["low"] <= 0
+
+
+def against_mean_image(gap):
+    """A model's standing against the mean image in words, from mean_image_gap's dict."""
+    interval = (f"{gap['gap']:+.2f} points, 95 % interval {gap['low']:+.2f} to {gap['high']:+.2f} over "
+                + (f"{gap['runs']} runs and " if gap["runs"] > 1 else "") + "the test images")
+    if failed(gap):
+        return f"failed: not detectably better than drawing every image as the mean training image ({interval})"
+    return f"above drawing every image as the mean training image ({interval})"
 
 
 STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a weight image counts as structured (noise: ~0)

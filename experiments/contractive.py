@@ -48,7 +48,7 @@ from experiments.common import (
     save,
     write_metrics,
 )
-from kit.stats import mean_sd, plural
+from kit.stats import compare, mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 CODE = 256  # sigmoid code units: as many as task 1's thought vector
@@ -172,25 +172,25 @@ def reading(results, runs, perturbation):
              f"autoencoder and {results['denoising']['jacobian']:.2f} for the denoising one; a random input step of "
              f"sd {perturbation} moves the code by {contractive['movement']:.3f} per unit of input movement, against "
              f"{plain['movement']:.3f} and {results['denoising']['movement']:.3f}. "
-             + ("It does what it is built for: its code moves least." if contracts else
-                f"Here the {least_moving} autoencoder's code moves least, so the penalty did not make the contractive "
-                "code the most stable at the chosen lambda."))
+             + ("Its code moves least, as the penalty intends (one training of each model: no verdict)." if contracts
+                else f"Here the {least_moving} autoencoder's code moves least, not the contractive one (one training "
+                "of each model: no verdict)."))
     second = (f"The price in reconstruction (nats per test image): plain {plain['reconstruction']:.1f}, denoising "
               f"{results['denoising']['reconstruction']:.1f}, contractive {contractive['reconstruction']:.1f}.")
     paired = 100 * (np.array(contractive["accuracy"]) - np.array(plain["accuracy"]))
     third = (f"What the codes are worth with 100 labels (logistic regression, {runs} paired draw"
              f"{'s' if runs != 1 else ''}): " + ", ".join(f"{n} {100 * np.mean(results[n]['accuracy']):.1f}%"
                                                           for n in names) + ". ")
-    if len(paired) < 2:
-        third += "One draw is too few to judge the gap."
+    gap = compare(contractive["accuracy"], plain["accuracy"])
+    if gap.verdict == "one run":
+        third += f"Contractive against plain: {gap.text(digits=1)}; one draw: no verdict."
     else:
-        sd = float(paired.std(ddof=1))
-        gain = float(paired.mean())
-        third += (f"Contractive against plain, draw for draw: {gain:+.1f} \u00b1 {sd:.1f} points, ahead in "
-                  f"{int(np.sum(paired > 0))} of {len(paired)}: "
-                  + ("the stabler code is also the better feature here." if gain > sd else
-                     "no clear difference in what the codes are worth." if gain > -sd else
-                     "the stabler code is the worse feature here."))
+        third += (f"Contractive against plain, draw for draw: {gap.text(digits=1)}, higher in "
+                  f"{int(np.sum(paired > 0))} of {len(paired)} draws: "
+                  + {"ahead": "the contractive code is the more useful feature for these encoders",
+                     "behind": "the contractive code is the less useful feature for these encoders",
+                     "level": "no detectable difference in what the codes are worth"}[gap.verdict]
+                  + " (each encoder trained once: the draws vary the labels, not the training).")
     return [first, second, third]
 
 

@@ -132,17 +132,18 @@ def probe_reading(accuracy):
             f"{100 * sum(first) / len(first):.1f}% with random weights (epoch 0), "
             f"{100 * sum(last) / len(last):.1f}% after epoch {len(accuracy) - 1}; "
             f"the gain {judged(gap, digits=1)}. ")
+    once = " (for this network, trained once: the draws vary the labels, not the training)"
     if gap.verdict == "ahead":
         text += ("Reconstruction training added class information beyond what the architecture and its pooling give "
-                 "with random weights.")
+                 f"with random weights{once}.")
     elif gap.verdict == "behind":
         text += ("Reconstruction training lost class information the random filters had: drawing the garments well "
-                 "is not the same as separating them.")
+                 f"is not the same as separating them{once}.")
     elif gap.verdict == "level":
-        text += ("Reconstruction training did not add class information beyond the random architecture here: the "
-                 "architecture and its pooling carry what the probe uses.")
+        text += ("No detectable gain in class information from reconstruction training beyond the random "
+                 f"architecture{once}.")
     else:
-        text += "One draw gives a direction only."
+        text += "One draw: no verdict."
     if 0 < peak < len(accuracy) - 1:
         text += f" The mean peaks after epoch {peak}."
     return text
@@ -151,13 +152,13 @@ def probe_reading(accuracy):
 def reading(results, truth, epochs):
     """The reading, from both decoders' test BCE, high-frequency energy and size, and the originals' energy."""
     t, u = results["Conv2DTranspose"], results["UpSampling2D"]
-    better = "Conv2DTranspose" if t["bce"] < u["bce"] else "UpSampling2D"
-    gap = abs(round(t["bce"], 4) - round(u["bce"], 4))  # of the numbers as printed, so a reader's subtraction agrees
+    gap = round(u["bce"], 4) - round(t["bce"], 4)  # of the numbers as printed, so a reader's subtraction agrees
     smooth = max(t["high_frequency"], u["high_frequency"]) < truth / 2
     return [
         f"Test binary cross-entropy after {epochs} epochs: {t['bce']:.4f} with Conv2DTranspose, {u['bce']:.4f} "
-        f"with UpSampling2D + Conv2D, from a 10-number code: {better} is ahead by "
-        f"{gap:.4f} in one run each. Both decoders have the same number of parameters "
+        f"with UpSampling2D + Conv2D, from a 10-number code: UpSampling2D minus Conv2DTranspose {gap:+.4f}, one "
+        "run each: no verdict (another run of each could reorder them). Both decoders have the same number of "
+        "parameters "
         f"({t['decoder_parameters']:,}): a 3x3 transposed convolution has the kernel of a 3x3 convolution, and "
         "UpSampling2D has no weights; they differ only in how they upsample.",
         "Checkerboard artefacts are a known failure of Conv2DTranspose with a 3x3 kernel and stride "
@@ -170,9 +171,10 @@ def reading(results, truth, epochs):
         + ("Both keep less than half the originals' fine structure: the reconstructions are smooth, the texture "
            "and print of the garments do not come back. " if smooth else
            "At least one keeps more than half the originals' fine structure. ")
-        + "A checkerboard would show as the transposed decoder's value rising above the other's"
-        + (", which it does here." if t["high_frequency"] > u["high_frequency"] else
-           ", which it does not here; a faint grid may still show in the epoch figures."),
+        + "A checkerboard would show as the transposed decoder's value rising above the other's; in this single "
+        "pair of networks it is "
+        + ("above, a direction only (one network each: no verdict)." if t["high_frequency"] > u["high_frequency"] else
+           "not above; a faint grid may still show in the epoch figures."),
         "Why the shapes are only halved twice: see the file's docstring (28 -> 14 -> 7 is exact, a "
         "third halving gives 4 and the mirror 4 -> 8 -> 16 -> 32 overshoots 28).",
     ]

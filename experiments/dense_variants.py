@@ -28,7 +28,15 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from experiments.common import arguments, image_rows, kit_bitmaps, write_metrics
+from experiments.common import (
+    against_mean_image,
+    arguments,
+    failed,
+    image_rows,
+    kit_bitmaps,
+    mean_image_gap,
+    write_metrics,
+)
 from kit.stats import mean_sd, pixel_accuracy, plural
 
 LEARNING_RATE = 0.01  # the exercise's; high for Adam, it makes the loss curves jumpy
@@ -140,9 +148,10 @@ def train(set_up, step, run, data):
     return outcome, min(history.history["val_loss"])
 
 
-def reading(means, chosen, runs, epochs, code_units, active, rho, steps):
+def reading(means, chosen, runs, epochs, code_units, active, rho, steps, vs_mean):
     """The reading, from the means over the runs: {set-up name: {mse, pixel_accuracy, mean_activation,
-    active_units_per_image}} and the Adam step chosen for each set-up."""
+    active_units_per_image}}, the Adam step chosen for each set-up and each set-up's standing against the mean
+    image (experiments.common.mean_image_gap)."""
     def m(name, key):
         return means[name][key]
 
@@ -174,10 +183,23 @@ def reading(means, chosen, runs, epochs, code_units, active, rho, steps):
     tuned = verdict + " (seed's -> tuned: " + "; ".join(
         f"{v} {m(v, 'mse'):.4f} -> {m(f'{v}, tuned', 'mse'):.4f} ({m(v, 'pixel_accuracy'):.2%} -> "
         f"{m(f'{v}, tuned', 'pixel_accuracy'):.2%} pixels)" for v in ("compression", "denoising", "sparse")) + ")."
+    lost = [name for name in means if failed(vs_mean[name])]
+    standing = ("Against drawing every test image as the mean training image, over the runs and test images: "
+                + "; ".join(f"{name} {against_mean_image(vs_mean[name])}" for name in means) + ". "
+                + (f"Failed, so their reconstructions show the average digit, not the input: {', '.join(lost)}; "
+                   "their other numbers describe a network that did not learn to draw." if lost else
+                   "None failed."))
     if len(better) == 3:
         tuned += (" Sigmoid hidden layers pass back at most a quarter of each gradient and MSE multiplies in the "
                   "output sigmoid's slope again, so the seed's network learns slowly at the same number of steps.")
-    return [first, " ".join(sparse_paragraph), tuned]
+    return [first, standing, " ".join(sparse_paragraph), tuned]
+
+
+def failed_rows(vs_mean, shown):
+    """A caption's sentence naming the rows shown whose network failed (its interval reaches the mean image)."""
+    lost = [name for name in shown if failed(vs_mean[name])]
+    return (f" Failed, not detectably better than the mean training image: {', '.join(lost)} (the same grey average "
+            "for every digit)." if lost else "")
 
 
 def main():
@@ -199,18 +221,21 @@ def main():
                 results[set_up.name].append(tried[chosen[set_up.name]][0])
     # ---- charts and metrics ------------------------------------------------------------------------
     first = [int(np.flatnonzero(y_test == d)[0]) for d in range(10)]  # one test image per digit
+    vs_mean = {name: mean_image_gap([r["rebuilt"] for r in rs], x_test, x_train) for name, rs in results.items()}
     figures = [
         {"file": image_rows([x_test[first]] + [results[row][0]["rebuilt"][first] for row in
                                                ("compression", "compression, tuned", "sparse", "sparse, tuned")],
-                            ["original", "compression", "tuned", "sparse", "tuned"], side,
+                            ["original", "compression", "tuned compression", "sparse", "tuned sparse"], side,
                             "Test images and their reconstructions", "dense_variants_reconstructions"),
          "caption": "Compression and sparse autoencoders, the seed's recipe and the tuned one: test originals "
-                    "(top) and reconstructions."},
+                    "(top) and reconstructions." + failed_rows(vs_mean, ("compression", "compression, tuned",
+                                                                        "sparse", "sparse, tuned"))},
         {"file": image_rows([x_test_noisy[first], results["denoising"][0]["rebuilt"][first],
                              results["denoising, tuned"][0]["rebuilt"][first], x_test[first]],
-                            ["noisy input", "denoised", "tuned", "clean"], side,
+                            ["noisy input", "denoised", "tuned denoised", "clean"], side,
                             "Denoising: noisy input, reconstructions, clean image", "dense_variants_denoising"),
-         "caption": f"Denoising autoencoders on test images with N(0, {NOISE_SD}) noise added."},
+         "caption": f"Denoising autoencoders on test images with N(0, {NOISE_SD}) noise added."
+                    + failed_rows(vs_mean, ("denoising", "denoising, tuned"))},
     ]
     rows = [[name, mean_sd([r["mse"] for r in rs], scale=1, digits=4), mean_sd([r["pixel_accuracy"] for r in rs]),
              mean_sd([r["mean_activation"] for r in rs], scale=1, digits=3),
@@ -218,6 +243,8 @@ def main():
     means = {name: {key: float(np.mean([r[key] for r in rs]))
                     for key in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
              for name, rs in results.items()}
+    for row in rows:
+        row[2] += " (failed)" if failed(vs_mean[row[0]]) else ""
     write_metrics("dense_variants", {
         "title": "Dense autoencoders: compression, denoising, sparse",
         "question": "What do a bottleneck, input noise and a sparsity penalty each do to one network, and how much "
@@ -234,7 +261,8 @@ def main():
         "table": {"columns": ["variant", "test MSE", "test pixel accuracy %", "mean code activation",
                               f"code units > {ACTIVE} per image"], "rows": rows},
         "figures": figures,
-        "reading": reading(means, chosen, args.runs, args.epochs, CODE, ACTIVE, RHO, TUNED_STEPS),
+        "reading": reading(means, chosen, args.runs, args.epochs, CODE, ACTIVE, RHO, TUNED_STEPS, vs_mean),
+        "vs_mean_image": vs_mean,
         "results": {row: [{k: r[k] for k in ("mse", "pixel_accuracy", "mean_activation", "active_units_per_image")}
                           for r in rs] for row, rs in results.items()},
     })

@@ -54,7 +54,7 @@ from experiments.common import (
     saved_model,
     write_metrics,
 )
-from kit.stats import compare, judged, mean_sd, plural
+from kit.stats import compare, compare_runs_on_images, judged, mean_sd, plural
 
 # ---- settings --------------------------------------------------------------------------------
 VALIDATION = 1000  # labelled Fashion-MNIST images for choosing settings (MNIST: dataset.txt's 400)
@@ -194,15 +194,20 @@ def fit_on_validation(model, data, x_val, y_val, rate, passes, patience):
 def accuracy(model, x, y):
     """The classifier's accuracy on (x, y), from eager calls: evaluate() builds and traces a test function for every
     new network, 22 times a draw."""
+    return float(np.mean(named_right(model, x, y)))
+
+
+def named_right(model, x, y):
+    """Whether the classifier names each image of (x, y) right, 1/0."""
     guesses = np.argmax(in_blocks(lambda block: model(block, training=False), x), axis=1)
-    return float(np.mean(guesses == y))
+    return (guesses == y).astype(int)
 
 
 def logistic(features, x, y, x_val, y_val, test_features, y_test):
     """Logistic regression on standardised features, C chosen on validation: (validation, test) accuracy."""
     val_features = features(x_val)
     model = logistic_on(features(x), y, val_features, y_val, C_GRID)
-    return float(model.score(val_features, y_val)), float(model.score(test_features, y_test))
+    return float(model.score(val_features, y_val)), (model.predict(test_features) == y_test).astype(int)
 
 
 def feature_maps(pretrained):
@@ -267,6 +272,14 @@ class Scores:
 
     validation: dict  # {set-up: [accuracy of each draw]}
     test: dict
+    right: dict | None = None  # {set-up: [each draw's test images named right, 1/0]}: intervals over the images too
+
+    def gap(self, a, b):
+        """Set-up a against b on the test set, paired draw by draw (both learn from the same 100 images in a draw),
+        over the test images too where they were kept."""
+        if self.right:
+            return compare_runs_on_images(self.right[a], self.right[b], paired_runs=True)
+        return compare(self.test[a], self.test[b])
 
 
 def score_all(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val=None, y_val=None):
@@ -275,7 +288,7 @@ def score_all(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val
     test_features = {name: f(x_test) for name, f in maps.items()}
     plan = networks(pretrained)
     names = [s.name for s in SET_UPS if s.name in maps or any(s.name in (n.name, n.fine_tuned) for n in plan)]
-    scores, chosen_on = {name: [] for name in names}, {name: [] for name in names}
+    scores, chosen_on, right = ({name: [] for name in names} for _ in range(3))
     for run in range(budget.runs):
         chosen = labelled_draw(y_train, LABELS_PER_CLASS)  # a new draw each run, the same for every set-up
         if x_val is None:  # Fashion-MNIST: validation images drawn from the other training images
@@ -286,23 +299,26 @@ def score_all(pretrained, x_train, y_train, x_test, y_test, budget, flips, x_val
             xv, yv = x_val, y_val
         x, y = x_train[chosen], y_train[chosen]
         for name, features in maps.items():
-            val, test = logistic(features, x, y, xv, yv, test_features[name], y_test)
+            val, named = logistic(features, x, y, xv, yv, test_features[name], y_test)
             chosen_on[name].append(val)
-            scores[name].append(test)
+            scores[name].append(float(named.mean()))
+            right[name].append(named)
         data = augmented(x, y, flips)
         for n in plan:
             model, copy = softmax_on(n.trunk, n.weights, n.trainable, n.flat)
             fit_on_validation(model, data, xv, yv, RATE, budget.max_epochs, budget.patience)
             chosen_on[n.name].append(accuracy(model, xv, yv))
-            scores[n.name].append(accuracy(model, x_test, y_test))
+            right[n.name].append(named_right(model, x_test, y_test))
+            scores[n.name].append(float(right[n.name][-1].mean()))
             if n.fine_tuned:  # warm start: the frozen set-up's trained network, every layer now learning
                 copy.trainable = True
                 fit_on_validation(model, data, xv, yv, FINE_TUNE_RATE, budget.max_epochs // 2,
                                   budget.patience)
                 chosen_on[n.fine_tuned].append(accuracy(model, xv, yv))
-                scores[n.fine_tuned].append(accuracy(model, x_test, y_test))
+                right[n.fine_tuned].append(named_right(model, x_test, y_test))
+                scores[n.fine_tuned].append(float(right[n.fine_tuned][-1].mean()))
         print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2%}" for k, v in scores.items()), flush=True)
-    return Scores(chosen_on, scores)
+    return Scores(chosen_on, scores, right)
 
 
 # ---- reading ---------------------------------------------------------------------------------------
@@ -313,8 +329,25 @@ SAME_SHAPE = {  # a pretrained set-up: the same architecture and classifier with
     "WTA (fully connected) features": "random fully connected",
     "WTA (conv), pooled maps": "random conv, pooled maps",
 }
-VERDICTS = {"ahead": "pretraining helps here", "behind": "pretraining hurts here",
-            "level": "no clear help from pretraining here", "one run": "one draw, too few to judge"}
+VERDICTS = {"ahead": "this pretrained encoder helps here", "behind": "this pretrained encoder hurts here",
+            "level": "no detectable help from this pretrained encoder", "one run": "one draw: no verdict"}
+ONCE = ("Each encoder was pretrained once: the intervals cover the draws of labels and the test images, not another "
+        "pretraining, so they judge these encoders, not pretraining as such.")
+UNTRAINED_COPIES = ("The untrained set-ups are copies of the pretrained networks with their initial weights: 'random "
+                    "conv, frozen' copies the conv autoencoder's encoder (conv_autoencoder.py), 'random conv, pooled "
+                    "maps' the conv winner-take-all encoder (winner_take_all.py), its maps pooled alike, and 'random "
+                    "fully connected' the fully connected winner-take-all encoder; 'from scratch' trains the conv "
+                    "autoencoder's two convolutions and 'from scratch, dense' the fully connected WTA's layer, from "
+                    "fresh weights.")
+
+
+def failed_encoders(wta_failed):
+    """A warning for pretrained set-ups whose encoder failed at its own task (winner_take_all.py's failed models)."""
+    if "conv WTA" not in (wta_failed or []):
+        return ""
+    return (" The conv winner-take-all encoder failed at reconstruction (no better than the mean image in "
+            "winner_take_all.py); 'WTA (conv), pooled maps' uses it as a feature extractor all the same, so its row "
+            "measures features from a failed autoencoder, not what winner-take-all training can give.")
 
 
 def family(name, pools):
@@ -343,7 +376,7 @@ def reading(data, scores, pretrained_names, pools):
     against = {strongest: "the strongest untrained set-up", scratch: "the best network trained from scratch"}
     if chosen in SAME_SHAPE and SAME_SHAPE[chosen] in test:
         against.setdefault(SAME_SHAPE[chosen], "the same architecture untrained")
-    gaps = {base: compare(scores.test[chosen], scores.test[base]) for base in against}
+    gaps = {base: scores.gap(chosen, base) for base in against}
     text += " Draw for draw, " + "; ".join(f"against {label} ({base}) {judged(gaps[base], digits=1)}"
                                           for base, label in against.items())
     main_gap = gaps[strongest]
@@ -352,7 +385,7 @@ def reading(data, scores, pretrained_names, pools):
     if shapes:
         text += " Each other pretrained set-up against its own architecture untrained: " + "; ".join(
             f"{p} over {r} {judged(gap, digits=1)}"
-            for p, r in shapes for gap in [compare(scores.test[p], scores.test[r])]) + "."
+            for p, r in shapes for gap in [scores.gap(p, r)]) + "."
     return text, {"chosen": chosen, "strongest": strongest, "scratch": scratch, "gain": 100 * main_gap.mean,
                   "low": None if main_gap.low is None else 100 * main_gap.low,
                   "high": None if main_gap.high is None else 100 * main_gap.high,
@@ -386,8 +419,13 @@ def write_results(fashion, mnist, pools, budget, mnist_val_bce):
                                 gridspec_kw={"height_ratios": heights})
     for ax, (title, scores) in zip(axes, (("Fashion-MNIST", fashion.test), ("MNIST bitmaps", mnist.test))):
         names = list(scores)[::-1]  # the first set-up on top
-        ax.boxplot([np.array(scores[n]) * 100 for n in names], vert=False)
+        # Every draw's point, one colour per draw: few draws, and the draws pair up across the set-ups
+        for draw in range(budget.runs):
+            ax.scatter([100 * scores[n][draw] for n in names], range(1, len(names) + 1), s=22,
+                       color=plt.cm.tab10(draw), label=f"draw {draw + 1}", zorder=3)
         ax.set_yticks(range(1, len(names) + 1), names)
+        ax.grid(axis="y", lw=0.3)
+        ax.legend(fontsize=10, loc="lower right")
         ax.set(title=f"{title}: 100 labels, {plural(budget.runs, 'draw')}", xlabel="test accuracy %")
     chart = save(figure, "pretraining_accuracy")
     rows = [[data, name, f"{pools[data].get(family(name, pools[data]), '-'):,}"
@@ -416,10 +454,12 @@ def write_results(fashion, mnist, pools, budget, mnist_val_bce):
                      "mnist_pretrain_val_bce": round(mnist_val_bce, 4)},
         "table": {"columns": ["data", "set-up", "unlabelled images", "validation accuracy % (chooses)",
                               "test accuracy % (mean \u00b1 sd)", "test min - max"], "rows": rows},
-        "figures": [{"file": chart, "caption": "Test accuracy of each set-up over the draws (each draw a new random "
-                                               "choice of the 100 labelled images, the same for every set-up)."}],
+        "figures": [{"file": chart, "caption": "Test accuracy of each set-up in each draw (each draw a new random "
+                                               "choice of the 100 labelled images, the same for every set-up; one "
+                                               "colour per draw)."}],
         "reading": [
-            fashion_text, mnist_text, data_size_reading(fashion_gain, mnist_gain),
+            UNTRAINED_COPIES + failed_encoders((read_metrics("winner_take_all") or {}).get("failed")),
+            fashion_text, mnist_text, data_size_reading(fashion_gain, mnist_gain) + " " + ONCE,
             "Why a gain can stay small: an autoencoder learns what it takes to redraw the images (outline, "
             "thickness, brightness), not what separates the classes, and its features face networks trained from "
             "scratch that get the same shifts and flips of the 100 images. The seed's condition - pretraining helps "

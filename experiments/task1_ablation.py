@@ -25,6 +25,7 @@ import tensorflow as tf
 from keras import layers
 
 from experiments.common import arguments, epoch_axis, in_blocks, kit_bitmaps, save, write_metrics
+from kit.per_image import record
 from kit.scripts import definitions_from, setting
 from kit.stats import compare, judged, mean_sd, pixel_accuracy, plural
 
@@ -74,6 +75,7 @@ class Outcome:
     seconds: float  # fit time in this process
     weights: int
     loss_parts: dict  # why validation loss lies below training loss, measured after training (loss_parts())
+    per_image: dict  # each test image's wrong pixels (kit/per_image.py), for intervals over the test images too
 
 
 # ---- model and training -------------------------------------------------------------------------
@@ -140,9 +142,10 @@ def train(variant, x_train, x_val, x_test, epochs):
     seconds = time.time() - start
     weights = int(sum(np.prod(w.shape) for w in model.trainable_weights))
     shifted = in_blocks(moved, x_train)
+    rebuilt = outputs(model, x_test)
     return Outcome(history.history, pixel_accuracy(outputs(model, x_train), x_train),
-                   pixel_accuracy(outputs(model, x_test), x_test), seconds, weights,
-                   loss_parts(model, history.history, x_train, shifted, x_val))
+                   pixel_accuracy(rebuilt, x_test), seconds, weights,
+                   loss_parts(model, history.history, x_train, shifted, x_val), record(rebuilt, x_test))
 
 
 def outputs(model, x):
@@ -241,7 +244,7 @@ def main():
         "reading": reading(means, weights, args.runs, args.epochs,
                            {name: [o.test for o in runs] for name, runs in results.items()}),
         "results": {name: [{"train": o.train, "test": o.test, "seconds": o.seconds, "weights": o.weights,
-                             "loss_parts": o.loss_parts} for o in runs]
+                             "loss_parts": o.loss_parts, "per_image": o.per_image} for o in runs]
                     for name, runs in results.items()},
     })
 

@@ -99,9 +99,10 @@ def reading(trust, seconds, final_kl):
         "A single sigma suits no data set: dense regions (the many similar 1s) get too many neighbours and sparse "
         "ones too few. The binary search gives each point the width at which its neighbour distribution has "
         f"perplexity 30, about 30 effective neighbours, as in the paper. With one fixed sigma, plain gradient "
-        f"descent ended at KL {gd:.3f} and Adam at {adam:.3f} after the same iterations: "
-        + ("Adam got further, as expected of a map whose tiny starting gradients a fixed step follows slowly."
-           if adam < gd else "plain gradient descent got as far or further here."),
+        f"descent ended at KL {gd:.3f} and Adam at {adam:.3f} after the same iterations ("
+        + ("Adam lower" if adam < gd else "plain gradient descent as low or lower")
+        + "; one run each, from random starting points: no verdict). A fixed step follows the tiny starting "
+        "gradients of a map slowly, which Adam's scaling is meant to overcome.",
         "scikit-learn adds early exaggeration, momentum and the Barnes-Hut approximation; against the home-made "
         f"perplexity-30 map its trustworthiness is {library:+.3f} and it took {seconds['scikit-learn TSNE']:.1f} s "
         f"against {seconds['perplexity 30, Adam']:.1f} s.",

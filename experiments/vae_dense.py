@@ -142,9 +142,10 @@ def reading(tests, flat, epochs, digit_like, patience):
         f"a KL of {seed['kl']:.2f} nats; {fast_name} is {'flat' if flat[fast_name] else 'still falling'} after "
         f"{epochs[fast_name]} epochs (no new best for {patience}; the best epoch's weights kept), at "
         f"{fast['reconstruction']:.4f} and {fast['kl']:.2f} nats. "
-        + ("The faster-trained VAE's codes carry more about each image (more nats of KL) and it redraws the "
-           "images better (a lower reconstruction term)." if further else
-           "The faster step did not buy both a richer code (more KL) and a better reconstruction here."),
+        + ("The faster-trained VAE ends with both the larger KL (its codes carry more about each image) and the "
+           "lower reconstruction term; one run each: no verdict." if further else
+           "The faster step did not end with both the larger KL and the lower reconstruction term; one run each: "
+           "no verdict."),
     ]
 
 
@@ -160,7 +161,7 @@ def main():
     for ax, key in zip(axes, ("reconstruction", "kl")):
         for name, t in trained.items():
             ax.plot(np.arange(1, len(t["history"][f"val_{key}"]) + 1), t["history"][f"val_{key}"], label=name)
-        ax.set(title=f"validation {key} term per epoch", xlabel="epoch",
+        ax.set(title=f"validation {'KL' if key == 'kl' else key} term per epoch", xlabel="epoch",
                ylabel={"reconstruction": "cross-entropy (nats/image)", "kl": "KL divergence (nats/image)"}[key])
         epoch_axis(ax)
         ax.legend()

@@ -5,6 +5,7 @@ and the tests read it from there instead of keeping second copies in sync.
 """
 
 import ast
+import hashlib
 import io
 import os
 import sys
@@ -22,6 +23,16 @@ def source_of(script: str) -> str:
     """The text of a repo script such as "task1.py"."""
     with open(os.path.join(REPO, script), encoding="utf-8") as f:
         return f.read()
+
+
+def script_hashes(folder: str = REPO) -> dict[str, str]:
+    """SHA-256 of the task1.py and task2.py in `folder`: a measurement records them, so that a report can say
+    whether it measured the scripts it is built with."""
+    found = {}
+    for name in ("task1.py", "task2.py"):
+        with open(os.path.join(folder, name), "rb") as f:
+            found[name] = hashlib.sha256(f.read()).hexdigest()
+    return found
 
 
 def settings_of(script: str) -> list[tuple[str, str, str]]:

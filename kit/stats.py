@@ -94,8 +94,9 @@ VERDICT_WORDS = {"ahead": "ahead", "behind": "behind", "level": "no detectable d
 
 
 def judged(c: Comparison, **text_options: Any) -> str:
-    """A comparison's text with its verdict after it, in words (VERDICT_WORDS)."""
-    return c.text(**text_options) + f", {VERDICT_WORDS[c.verdict]}"
+    """A comparison's text with its verdict after it, in words (VERDICT_WORDS); one run's text says it is one run,
+    so its verdict adds only 'no verdict'."""
+    return c.text(**text_options) + (", no verdict" if c.verdict == "one run" else f", {VERDICT_WORDS[c.verdict]}")
 
 
 def compare(a: ArrayLike, b: ArrayLike) -> Comparison:

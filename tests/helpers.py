@@ -82,3 +82,15 @@ class QuickExperiments:
 
     def figure(self, file):
         return os.path.join(self.folder, "figures", file)
+
+
+# ---- the report's wording -----------------------------------------------------------------------------------------
+VERDICT_WORDS = ("ahead", "behind", "leads", "better", "worse", "blurrier", "sharper", "helps", "hurts", "beats",
+                 "outperform", "costs most", "got further", "memorises more")
+ONE = ("one run", "one draw", "one network", "one training")
+
+
+def verdicts_from_one_run(text):
+    """The sentences of `text` that pair a verdict word with one run or one draw: a verdict one run cannot carry."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return [s for s in sentences if any(o in s.lower() for o in ONE) and any(w in s.lower() for w in VERDICT_WORDS)]

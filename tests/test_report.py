@@ -8,6 +8,7 @@ import re
 
 from pypdf import PdfReader
 
+from helpers import verdicts_from_one_run
 from kit.scripts import REPO
 
 HEADINGS = ["Summary", "Task 1: a dense autoencoder", "Settings and the reason for each",
@@ -126,3 +127,13 @@ def test_task2_trials_in_the_report_are_the_docs_table():
     assert header in readme
     rows = readme[readme.index(header):].split("\n")[2:2 + len(trials) - 1]
     assert [[re.sub(r"\*\*", "", cell).strip() for cell in row.strip("|").split("|")] for row in rows] == trials[1:]
+
+
+def test_no_sentence_of_the_report_draws_a_verdict_from_one_run(report_build):
+    # a --quick layout: one run of each task, one draw, one run of every experiment: the case most likely to slip
+    assert verdicts_from_one_run(text_of(PdfReader(report_build.pdf))) == []
+
+
+def test_no_level_result_is_written_as_no_effect(report_build):
+    text = " ".join(text_of(PdfReader(report_build.pdf)).split())
+    assert "neither helps nor hurts" not in text and ", level" not in text
