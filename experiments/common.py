@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from experiments.registry import saved_by
+from kit.charts import save_png
 from kit.jsonfile import read_json, write_json
 from kit.scripts import load_kit_data, validation_split
 from kit.stats import compare_runs_on_images
@@ -234,7 +235,7 @@ def save(figure, name):
     """Save a chart as figures/<name>.png and return the file name."""
     os.makedirs(FIGURES, exist_ok=True)
     file = f"{name}.png"
-    figure.savefig(os.path.join(FIGURES, file), dpi=110, bbox_inches="tight")
+    save_png(figure, os.path.join(FIGURES, file))  # with its smallest text size, which the report checks
     plt.close(figure)
     return file
 

@@ -46,13 +46,17 @@ def main():
     experiments = collect_experiments(args)
 
     results = summarise(runs)
-    headings = write_pdf(args.out, args.work, build, runs, results, fitted, experiments)
+    headings, figure_text = write_pdf(args.out, args.work, build, runs, results, fitted, experiments)
     minutes = experiment_minutes(experiments)
     write_json(os.path.splitext(args.out)[0] + ".json",
                {**build, "results": results, "baselines": fitted, "experiments": experiments,
                 "experiment_minutes": minutes,
-                "settings": {task: settings_of(f"{task}.py") for task in TASKS}, "headings": headings})
+                "settings": {task: settings_of(f"{task}.py") for task in TASKS}, "headings": headings,
+                "figure_text": figure_text})
     print(f"wrote {args.out} ({len(headings)} headings)")
+    small = [f"{f['file']} (page {f['page']}, {f['smallest_pt']:.1f} pt)" for f in figure_text if f["smallest_pt"] < 7]
+    if small:
+        print(f"figure text below 7 pt as printed: {', '.join(small)}")
     if len(minutes) > 1:
         print(f"experiments: {len(minutes) - 1} runs, {minutes['all']:.1f} minutes in all")
     print(f"\nBenchmark of {build['date']} on {build['machine']}, {build['runs']} runs each:\n")

@@ -11,6 +11,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
+from kit.charts import printed_text
+
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
 CELL_PADDING = 2.2  # mm a table cell needs beside its text
 KEEP_TOGETHER = re.compile(r"(?<=[\d%]) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
@@ -30,6 +32,7 @@ class Report(FPDF):
         self.set_auto_page_break(True, margin=15)
         self.set_margins(18, 15, 18)
         self.headings = []
+        self.figure_text = []  # each figure's smallest text as printed (kit/charts.py): none may be below 7 pt
 
     def footer(self):
         self.set_y(-12)
@@ -109,6 +112,8 @@ class Report(FPDF):
         elif self.get_y() + height + 14 > self.h - self.b_margin:
             self.add_page()
         self.image(path, x=self.l_margin + (self.epw - width) / 2, w=width)
+        self.figure_text.append({"file": os.path.basename(path), "page": self.page_no(),
+                                 "smallest_pt": round(printed_text(path, width), 2)})
         self.set_font("DejaVu", "I", 8.5)
         self.multi_cell(0, 4.4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
         self.ln(3)

@@ -9,6 +9,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
+from kit.charts import save_png
 from kit.jsonfile import read_json
 from kit.scripts import load_kit_data, script_hashes, setting, settings_of, validation_split
 from kit.stats import mean_sd, pct, plural, spread
@@ -39,7 +40,7 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     limitations_section(pdf, runs, experiments, seconds, sweep)
     reproduce_section(pdf, build["runs"])
     pdf.output(out)
-    return pdf.headings
+    return pdf.headings, pdf.figure_text
 
 
 def median_run(runs, key="pixel_accuracy"):
@@ -395,9 +396,9 @@ def plot_all_runs(runs, task, work):
         for i, m in enumerate(runs):
             ax.plot(np.arange(1, m["epochs"] + 1), m["history"][key], lw=1, label=f"run {i + 1}")
         ax.set(title=f"{task}: every run", xlabel="epoch", ylabel=names[key], yscale="log")
-        ax.legend(fontsize=7)
+        ax.legend()
     path = os.path.join(work, f"{task}_all_runs.png")
-    figure.savefig(path, dpi=110, bbox_inches="tight")
+    save_png(figure, path)
     plt.close(figure)
     return path
 

@@ -178,7 +178,7 @@ def save(figure, name):
 
 def plot_error_progress(history):
     """Training and validation loss per epoch."""
-    figure, ax = plt.subplots(figsize=(7, 4))
+    figure, ax = plt.subplots(figsize=(6, 3.5))  # printed at most 17 cm wide: its text stays >= 7 pt
     epochs = np.arange(1, len(history.epoch) + 1)
     ax.plot(epochs, history.history["loss"], label="training")
     ax.plot(epochs, history.history["val_loss"], label="validation")
@@ -189,7 +189,7 @@ def plot_error_progress(history):
 
 def plot_reconstructions(x, y, reconstructed):
     """One test original (top) and its reconstruction (bottom) for each digit 0-9."""
-    figure, axes = plt.subplots(2, 10, figsize=(12, 3.2))
+    figure, axes = plt.subplots(2, 10, figsize=(8.5, 2.5))
     for digit in range(10):
         i = int(np.flatnonzero(y == digit)[0])
         for row, image in enumerate((x[i], reconstructed[i])):
@@ -209,7 +209,7 @@ def plot_reconstructions(x, y, reconstructed):
 def plot_tsne(vectors, y):
     """t-SNE map of the test thought vectors, coloured by the true digit."""
     points = TSNE(n_components=2, init="pca", perplexity=30).fit_transform(vectors)
-    figure, ax = plt.subplots(figsize=(7, 6))
+    figure, ax = plt.subplots(figsize=(5.5, 4.7))
     for digit in range(10):
         mine = y == digit
         ax.scatter(points[mine, 0], points[mine, 1], s=6, color=plt.cm.tab10(digit), label=str(digit))

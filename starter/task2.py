@@ -189,7 +189,7 @@ def save(figure, name):
 
 def plot_error_progress(history):
     """Training and validation loss per epoch, one panel per head."""
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    figure, axes = plt.subplots(1, 2, figsize=(8, 3.4))  # printed at most 17 cm wide: its text stays >= 7 pt
     epochs = np.arange(1, len(history.epoch) + 1)
     for ax, head in zip(axes, ("reconstruction", "digit")):
         ax.plot(epochs, history.history[f"{head}_loss"], label="training")
@@ -201,7 +201,7 @@ def plot_error_progress(history):
 
 def plot_reconstructions(x, y, reconstructed, predicted):
     """A test original and its reconstruction for each digit 0-9, titled with the predicted digit."""
-    figure, axes = plt.subplots(2, 10, figsize=(12, 3.4))
+    figure, axes = plt.subplots(2, 10, figsize=(8.5, 2.9))
     for digit in range(10):
         i = int(np.flatnonzero(y == digit)[0])
         for row, image in enumerate((x[i], reconstructed[i])):
@@ -214,7 +214,7 @@ def plot_reconstructions(x, y, reconstructed, predicted):
     axes[0, 0].set_ylabel("original")
     axes[1, 0].set_ylabel("reconstruction")
     figure.suptitle(
-        f"Test images - pixel accuracy {pixel_accuracy:.2%}, digit accuracy {digit_accuracy:.2%}, "
+        f"Test images - pixel accuracy {pixel_accuracy:.2%}, digit accuracy {digit_accuracy:.2%},\n"
         f"duration {duration:.1f} s, {parameters:,} parameters"
     )
     save(figure, "reconstructions")
@@ -222,7 +222,7 @@ def plot_reconstructions(x, y, reconstructed, predicted):
 
 def plot_confusion(y, predicted):
     """Confusion matrix of the test digits: rows true, columns predicted."""
-    figure, ax = plt.subplots(figsize=(6, 5.5))
+    figure, ax = plt.subplots(figsize=(4.6, 4.2))
     ConfusionMatrixDisplay.from_predictions(y, predicted, labels=range(DIGITS), ax=ax, colorbar=False)
     ax.set(title=f"Test digits - accuracy {digit_accuracy:.2%}", xlabel="predicted digit", ylabel="true digit")
     save(figure, "confusion")
@@ -231,7 +231,7 @@ def plot_confusion(y, predicted):
 def plot_tsne(vectors, y):
     """t-SNE map of the test thought vectors, coloured by the true digit."""
     points = TSNE(n_components=2, init="pca", perplexity=30).fit_transform(vectors)
-    figure, ax = plt.subplots(figsize=(7, 6))
+    figure, ax = plt.subplots(figsize=(5.5, 4.7))
     for digit in range(10):
         mine = y == digit
         ax.scatter(points[mine, 0], points[mine, 1], s=6, color=plt.cm.tab10(digit), label=str(digit))

@@ -137,3 +137,9 @@ def test_no_sentence_of_the_report_draws_a_verdict_from_one_run(report_build):
 def test_no_level_result_is_written_as_no_effect(report_build):
     text = " ".join(text_of(PdfReader(report_build.pdf)).split())
     assert "neither helps nor hurts" not in text and ", level" not in text
+
+
+def test_no_figure_prints_text_below_7_pt(report_build):
+    placed = report_build.data["figure_text"]
+    assert len(placed) >= 11  # every figure is measured
+    assert [f for f in placed if f["smallest_pt"] < 7] == []

@@ -112,3 +112,26 @@ def test_one_run_each_keeps_the_test_images_interval_but_gives_no_verdict():
 def test_a_level_verdict_is_written_as_no_detectable_difference():
     c = stats.compare([0.1, -0.1, 0.05], [0.0, 0.0, 0.0])
     assert c.verdict == "level" and stats.judged(c).endswith("no detectable difference")
+
+
+def test_a_charts_printed_text_size_follows_its_print_width(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from kit.charts import printed_text, save_png
+
+    figure, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.tick_params(labelsize=6)  # the smallest text
+    ax.set_title("a title", fontsize=12)
+    path = str(tmp_path / "chart.png")
+    save_png(figure, path, dpi=100)
+    plt.close(figure)
+    from PIL import Image
+
+    with Image.open(path) as image:
+        native = image.width / 100 * 25.4
+    assert printed_text(path, native) == pytest.approx(6.0, abs=0.01)
+    assert printed_text(path, native / 2) == pytest.approx(3.0, abs=0.01)  # printed half as wide: half the size
+    bare = str(tmp_path / "bare.png")  # no metadata, as the task scripts save: matplotlib's default size assumed
+    Image.open(path).save(bare, dpi=(100, 100))
+    assert printed_text(bare, native) == pytest.approx(10.0, abs=0.01)
