@@ -275,7 +275,8 @@ def image_rows(rows, labels, side, title, name, cell=(1.1, 1.2), fixed_scale=Tru
             else:
                 ax.axis("off")
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=label_size)
-    figure.suptitle(title, fontsize=max(13, label_size * 1.15))
+    # Above the figure's top edge, never over the images: a short strip leaves too little room below the edge
+    figure.suptitle(title, fontsize=max(13, label_size * 1.15), y=1.0, va="bottom")
     return save(figure, name)
 
 

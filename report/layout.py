@@ -16,6 +16,7 @@ from kit.charts import printed_text
 FONTS = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu ships with matplotlib
 CELL_PADDING = 2.2  # mm a table cell needs beside its text
 KEEP_TOGETHER = re.compile(r"(?<=[\d%]) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
+TABLE_LINE = 4.6  # mm a table's line of text takes
 SHRINK_TO_FIT = 0.6  # a figure that misses the page by less than 40% is shrunk to fit, not moved on
 
 
@@ -70,20 +71,46 @@ class Report(FPDF):
         self.multi_cell(0, 4.4, text, fill=True, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 
-    def grid(self, rows, size=8.5):
-        """A table whose first row is the heading, its columns sized to their text."""
-        if self.get_y() + 5 * len(rows) + 4 > self.h - self.b_margin and len(rows) < 30:
-            self.add_page()  # a short table is kept on one page
+    def grid(self, rows, caption, size=8.5):
+        """A table whose first row is the heading, its columns sized to their text, with its caption below; kept
+        on one page when it fits on one."""
         self.set_font("DejaVu", "", size)
         # A number never splits across lines: "0.0386 ± 0.0004" and "99.1 - 99.3" are one word each.
         rows = [[KEEP_TOGETHER.sub("\u00a0\\1\u00a0", str(value)) for value in row] for row in rows]
-        with self.table(col_widths=self.column_widths(rows), line_height=4.6, text_align="LEFT",
+        widths = self.column_widths(rows)
+        height = self.table_height(rows, widths) + self.caption_height(caption)
+        if self.get_y() + height > self.h - self.b_margin and height < self.h - self.t_margin - self.b_margin:
+            self.add_page()
+        self.set_font("DejaVu", "", size)
+        with self.table(col_widths=widths, line_height=TABLE_LINE, text_align="LEFT",
                         headings_style=FontFace(emphasis="BOLD", fill_color=(225, 230, 240))) as table:
             for row in rows:
                 cells = table.row()
                 for value in row:
                     cells.cell(value)
+        self.ln(1)
+        self.set_font("DejaVu", "I", 8.5)
+        self.multi_cell(0, 4.4, caption, align="C", new_x="LMARGIN", new_y="NEXT")
         self.ln(3)
+
+    def table_height(self, rows, widths):
+        """The height in mm the table will take: each row as many lines as its fullest cell wraps to."""
+        size = self.font_size_pt
+        total = 0.0
+        for i, row in enumerate(rows):
+            self.set_font("DejaVu", "B" if i == 0 else "", size)
+            lines = max(len(self.multi_cell(w - CELL_PADDING, TABLE_LINE, text, dry_run=True, output="LINES"))
+                        for w, text in zip(widths, row))
+            total += lines * TABLE_LINE + 1.2  # the cell's padding
+        self.set_font("DejaVu", "", size)
+        return total
+
+    def caption_height(self, caption):
+        size = self.font_size_pt
+        self.set_font("DejaVu", "I", 8.5)
+        lines = len(self.multi_cell(0, 4.4, caption, dry_run=True, output="LINES"))
+        self.set_font("DejaVu", "", size)
+        return lines * 4.4 + 4
 
     def column_widths(self, rows):
         """Widths that never break a word: each column gets its longest word, the rest of the line

@@ -28,8 +28,7 @@ def write_pdf(out, work, build, runs, results, fitted, experiments):
     pdf = Report(os.path.basename(out))
     pdf.set_title("Assignment 2: autoencoders - model solution report")
     shown = {task: median_run(runs[task]) for task in TASKS}
-    title_page(pdf, build, runs, results, fitted, experiments.get("task1_ablation"),
-               chart(shown["task2"], "reconstructions"), which_run(shown["task2"], runs["task2"]))
+    title_page(pdf, build, runs, results, fitted, experiments.get("task1_ablation"))
     task1_section(pdf, runs["task1"], results["task1"], shown["task1"], experiments.get("task1_ablation"), work)
     task2_section(pdf, runs["task2"], results["task2"], shown, fitted, experiments.get("code_space", {}), work)
     sweep = read_json(SIZES) if os.path.exists(SIZES) else None
@@ -88,7 +87,7 @@ def interval_words(runs, key):
 
 
 # ---- title page --------------------------------------------------------------------------------
-def title_page(pdf, build, runs, results, fitted, ablation, headline, headline_run):
+def title_page(pdf, build, runs, results, fitted, ablation):
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
     pdf.multi_cell(0, 10, "Assignment 2: autoencoders", new_x="LMARGIN", new_y="NEXT")
@@ -106,10 +105,10 @@ def title_page(pdf, build, runs, results, fitted, ablation, headline, headline_r
     pdf.start_section("Summary")
     pdf.set_font("DejaVu", "B", 12.5)
     pdf.cell(0, 7, "Summary", new_x="LMARGIN", new_y="NEXT")
-    pdf.grid(summary_rows(runs, results, fitted), size=7.5)
+    pdf.grid(summary_rows(runs, results, fitted), "Both scripts over this build's runs beside baselines fitted on the "
+             "same files: 'mean \u00b1 sd' over the runs, 95 % intervals over the runs and the test images (a "
+             "baseline, fitted once, has the test images' interval only).", size=7.5)
     pdf.bullets(summary_points(runs, results, fitted, ablation))
-    pdf.figure(headline, f"Task 2, {headline_run}: test digits (top), their reconstructions from the 256-number "
-               "thought vector (bottom), titled with the digit the classifier named from the same numbers.")
 
 
 CONVENTION = ("Throughout, 'mean \u00b1 sd' gives the standard deviation over runs; an interval is a 95 % interval, "
@@ -201,7 +200,10 @@ def task1_section(pdf, runs, result, shown, ablation, work):
         shorter = readings.ablation_length(ablation, runs, setting("task1.py", "EPOCHS"))
         if shorter:
             pdf.para(shorter)
-        pdf.grid([ablation["table"]["columns"]] + ablation["table"]["rows"])
+        pdf.grid([ablation["table"]["columns"]] + ablation["table"]["rows"],
+                 f"The ablation: each variant's pixel accuracy on its own training images and on test (mean \u00b1 sd "
+                 f"over {plural(len(ablation['results']['full recipe']), 'run')} of "
+                 f"{ablation['settings']['epochs']} epochs), its fit time in this process and its weights.")
         pdf.bullets(paragraphs[1:])
         for figure in ablation["figures"]:
             pdf.figure(os.path.join(ablation["folder"], figure["file"]), figure["caption"], width=140)
@@ -214,7 +216,8 @@ def task1_section(pdf, runs, result, shown, ablation, work):
 
 def settings_table(pdf, script):
     pdf.heading("Settings and the reason for each", 2)
-    pdf.grid([["setting", "value", "reason"]] + [list(row) for row in settings_of(script)])
+    pdf.grid([["setting", "value", "reason"]] + [list(row) for row in settings_of(script)],
+             f"{script}'s settings, read from its source: each value with the comment on its line.")
 
 
 def results_over_runs(pdf, runs, result, shown, work, narrow):
@@ -266,7 +269,8 @@ def task2_section(pdf, runs, result, shown, fitted, code_space, work):
              "validation split; not re-run for this build):")
     with open(TASK2_TRIALS, newline="") as f:
         trials = list(csv.reader(f))
-    pdf.grid(trials)
+    pdf.grid(trials, "Task 2's design trials on the validation split (2026-11-26; each row the mean of 2-4 runs of "
+                     "the whole task2.py with its settings changed; not re-run for this build).")
     pdf.para(readings.trials_choice(trials, setting("task2.py", "DIGIT_LOSS_WEIGHT")))
     pdf.heading("Does the second task help?", 2)
     pdf.para(readings.second_task(runs, fitted["digits_only"], fitted["logistic"], fitted["svc"]))
@@ -304,7 +308,10 @@ def sizes_section(pdf, sweep):
              "test images, and a baseline's own interval (fitted once, exactly) is its test set's. "
              + readings.sweep_scripts(sweep, script_hashes()) + " The older limits are the course's 2018/19 ones: "
              "under 3 minutes, at most 1.1M (task 1) / 1.5M (task 2) parameters.")
-    pdf.grid([sweep["table"]["columns"]] + sweep["table"]["rows"], size=7)
+    pdf.grid([sweep["table"]["columns"]] + sweep["table"]["rows"],
+             f"bench/sizes.py's sweep of {sweep['date']}: 'mean \u00b1 sd' over {plural(sweep['runs_each'], 'run')} "
+             "per script and set-up; each gap to the baseline with its 95 % interval over the runs and the test "
+             "images; 'slowest' is the slowest run's printed duration.", size=7)
     pdf.para(readings.sizes(sweep["table"]))
 
 
@@ -327,7 +334,9 @@ def experiments_section(pdf, experiments, seconds, quick):
         if e.get("setup"):
             pdf.para(e["setup"], size=9)
         if e.get("table"):
-            pdf.grid([e["table"]["columns"]] + e["table"]["rows"])
+            pdf.grid([e["table"]["columns"]] + e["table"]["rows"],
+                     e["table"].get("caption", f"{e['title']}: the numbers of this build's run of "
+                                               f"experiments/{name}.py (its set-up above)."))
         # Figures in order, each as soon as it fits; the reading fills the page before one that does not; after
         # it, a later figure may go before one that would leave the rest of a page empty.
         figures = [(os.path.join(e["folder"], f["file"]), f["caption"]) for f in e.get("figures", [])]
