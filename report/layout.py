@@ -18,6 +18,7 @@ CELL_PADDING = 2.2  # mm a table cell needs beside its text
 KEEP_TOGETHER = re.compile(r"(?<=[\d%]) ([\u00b1-]) (?=\d)")  # the spaces around ± or - between two numbers
 TABLE_LINE = 4.6  # mm a table's line of text takes
 SHRINK_TO_FIT = 0.6  # a figure that misses the page by less than 40% is shrunk to fit, not moved on
+MIN_TEXT = 7  # pt: no figure is shrunk so far that its smallest text prints smaller
 
 
 class Report(FPDF):
@@ -160,6 +161,6 @@ class Report(FPDF):
             width, height = width * room / height, room
         # What is left on this page for the image, after its heading (if any) and its caption.
         left = self.h - self.b_margin - self.get_y() - 14 - (14 if heading else 0)
-        if shrink and height > left >= SHRINK_TO_FIT * height:  # nearly fits: a little smaller beats a half-empty page
-            width, height = width * left / height, left
+        if shrink and height > left >= SHRINK_TO_FIT * height and printed_text(path, width * left / height) >= MIN_TEXT:
+            width, height = width * left / height, left  # nearly fits: a little smaller beats a half-empty page
         return width, height
