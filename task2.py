@@ -322,7 +322,7 @@ def plot_error_progress(history):
 
 def plot_reconstructions(x, y, reconstructed, predicted):
     """A test original and its reconstruction for each digit 0-9, titled with the predicted digit."""
-    figure, axes = plt.subplots(2, 10, figsize=(8.5, 2.9))
+    figure, axes = plt.subplots(2, 10, figsize=(8.5, 3.1), layout="constrained")  # room for the 2-line title
     for digit in range(10):
         i = int(np.flatnonzero(y == digit)[0])
         for row, image in enumerate((x[i], reconstructed[i])):

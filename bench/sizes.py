@@ -161,8 +161,9 @@ def run_size(size, task, data, args):
 # ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
-COLUMNS = ["data (train / test, side)", "order", "script", "pixels %", "digits %", "baseline", "gap to baseline",
-           "verdict", "slowest", "parameters", "older limits"]
+COLUMNS = ["data (train / test, side)", "order", "script", "pixels % (mean \u00b1 sd)", "digits % (mean \u00b1 sd)",
+           "baseline, % (95 % interval)", "gap, points (95 % interval)", "verdict", "slowest", "parameters",
+           "older limits"]
 
 
 def table_rows(sizes, found, fitted):
@@ -179,13 +180,16 @@ def table_rows(sizes, found, fitted):
             gap = compare_runs_on_images(ours, base)
             low, high = test_set_interval(base[0])
             decimals = 2 if r.task == "task1" else 1
+            interval = ("" if gap.low is None or gap.high is None else
+                        f" ({100 * gap.low:+.2f} to {100 * gap.high:+.2f})")
             seconds, most = OLD_LIMITS[r.task]
             within = max(r.durations) < seconds and r.parameters <= most
             rows.append([f"{size.train:,} / {size.test:,}, {size.side}x{size.side}", size.order, r.task,
                          mean_sd(r.pixels, digits=3), mean_sd(r.digits) if r.task == "task2" else "-",
-                         f"{name} {base.mean():.{decimals}%} ({low:.{decimals}%} to {high:.{decimals}%})",
-                         gap.text(), VERDICT_WORDS[gap.verdict], f"{max(r.durations):.0f} s",
-                         f"{r.parameters:,}", "kept" if within else "MISSED"])
+                         f"{name} {100 * base.mean():.{decimals}f} ({100 * low:.{decimals}f} to "
+                         f"{100 * high:.{decimals}f})", f"{100 * gap.mean:+.2f}{interval}",
+                         VERDICT_WORDS[gap.verdict], f"{max(r.durations):.0f} s", f"{r.parameters:,}",
+                         "kept" if within else "MISSED"])
     return rows
 
 

@@ -102,7 +102,7 @@ def main():
              "VAE (mean)": vae_encoder.predict(x_test, verbose=0)[0]}
     decoders = {"autoencoder": ae_decoder, "VAE (mean)": vae_decoder}
     # ---- t-SNE of both code spaces -------------------------------------------------------------------
-    figure, axes = plt.subplots(1, 2, figsize=(12, 5.4))
+    figure, axes = plt.subplots(1, 2, figsize=(10.5, 4.8))  # printed 17 cm wide: text at least 7 pt
     for ax, (name, c) in zip(axes, codes.items()):
         xy = TSNE(2, init="pca", perplexity=30).fit_transform(c[:points])
         for k in range(10):

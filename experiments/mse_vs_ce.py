@@ -180,7 +180,7 @@ def main():
         ["original", f"MSE, {early_at} it.", f"CE, {early_at} it.", "MSE, end", "CE, end"], side,
         f"Plain SGD: reconstructions after {early_at} iterations and after {args.epochs} epochs",
         "mse_vs_ce_reconstructions")
-    figure, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+    figure, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)  # printed 17 cm wide: text at least 7 pt
     panels = ((f"SGD, N(0, {INIT_SD}) weights", sgd), (f"SGD, N(0, {SATURATED_SD}) weights", saturated),
               (f"Adam {ADAM_STEP:g}, N(0, {INIT_SD}) weights", adam))
     for ax, (title, outcomes) in zip(axes, panels):

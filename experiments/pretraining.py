@@ -415,7 +415,7 @@ def data_size_reading(fashion, mnist):
 def write_results(fashion, mnist, pools, budget, mnist_val_bce):
     pretrained_names = {s.name for s in SET_UPS if s.pretrained}
     heights = [len(fashion.test), len(mnist.test)]
-    figure, axes = plt.subplots(2, 1, figsize=(10, 0.45 * sum(heights) + 2.5), layout="constrained",
+    figure, axes = plt.subplots(2, 1, figsize=(8.5, 0.45 * sum(heights) + 2.5), layout="constrained",
                                 gridspec_kw={"height_ratios": heights})
     for ax, (title, scores) in zip(axes, (("Fashion-MNIST", fashion.test), ("MNIST bitmaps", mnist.test))):
         names = list(scores)[::-1]  # the first set-up on top

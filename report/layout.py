@@ -45,8 +45,10 @@ class Report(FPDF):
 
     def heading(self, text, level=1, keep=40):
         """A left-aligned heading, also in the outline, with `keep` mm free below it (else a new page)."""
-        if level == 1 or self.get_y() + keep > self.h - self.b_margin:
-            self.add_page()  # a heading never sits alone at the foot of a page
+        if self.get_y() + keep > self.h - self.b_margin or (level == 1 and self.get_y() > self.h / 2):
+            self.add_page()  # a heading never sits alone at the foot of a page; a section starts high on one
+        elif level == 1:
+            self.ln(6)  # a section starts on a page less than half full rather than leave it half empty
         else:
             self.ln(2)
         self.headings.append(text)

@@ -26,10 +26,12 @@ from kit.stats import (
 # ---- gaps on the test set: over the runs and, where each run kept them, the test images ------------------------
 def gap_on_test(a, b, key, paired_runs=False):
     """a against b, each a list of runs ({key: score, "per_image": ...}): over the runs and the test images when
-    every run kept its per-image scores (kit/per_image.py), else over the runs alone (paired or Welch's)."""
-    kept = all("per_image" in r for r in a + b)
-    if kept:
-        rows = pixel_rows if key in ("test", "pixel_accuracy") else digit_rows
+    every run kept its per-image scores (kit/per_image.py) on the same images, else over the runs alone (paired or
+    Welch's; a --quick ablation scores fewer test images than the task runs)."""
+    field = "wrong_pixels" if key in ("test", "pixel_accuracy") else "digit_right"
+    counts = {len(r["per_image"][field]) if field in r.get("per_image", {}) else None for r in a + b}
+    if len(counts) == 1 and None not in counts:
+        rows = pixel_rows if field == "wrong_pixels" else digit_rows
         return compare_runs_on_images(rows([r["per_image"] for r in a]), rows([r["per_image"] for r in b]),
                                       paired_runs=paired_runs)
     if paired_runs:
@@ -305,6 +307,16 @@ def sweep_rows(table):
     return [dict(zip(table["columns"], row)) for row in table["rows"]]
 
 
+def baseline_of(row):
+    """A sweep row's baseline cell in words."""
+    return row.get("baseline") or row["baseline, % (95 % interval)"] + " % (95 % interval)"
+
+
+def gap_of(row):
+    """A sweep row's gap cell in words."""
+    return row.get("gap to baseline") or row["gap, points (95 % interval)"] + " points (95 % interval)"
+
+
 def data_of(row):
     """A sweep row's data set-up in words: sizes and side, and the file's order where the sweep has one."""
     return row["data (train / test, side)"] + (f", {row['order']}" if "order" in row else "")
@@ -367,8 +379,8 @@ def limitations(digits_runs, experiment_seconds, pretraining, sweep=None):
     else:
         missed.append(f"The bonus experiments' time: budget {EXPERIMENT_BUDGET} minutes, not measured in this build.")
     for row in sweep_rows(sweep["table"]) if sweep else []:
-        line = (f"{row['script']} on {data_of(row)}: aim above {row['baseline']}, measured "
-                f"{row['gap to baseline']}, {row['verdict']}.")
+        line = (f"{row['script']} on {data_of(row)}: aim above {baseline_of(row)}, measured "
+                f"{gap_of(row)}, {row['verdict']}.")
         verdict = row["verdict"]
         (met if verdict == "ahead" else missed if verdict == "behind" else unsettled).append(line)
     for data, gain in (pretraining or {}).items():
