@@ -310,6 +310,7 @@ def epoch_grid(shown, frames, column_titles, title, name, epochs_shown=4):
             axes[r, c].set_yticks([])
         axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", fontsize=11)
     for c, text in enumerate(column_titles):
-        axes[0, c].set_title(text, fontsize=11)
+        # one word a line ("T-shirt/top" over two): a column is 0.9 inch, too narrow for two words at 11 pt
+        axes[0, c].set_title(text.replace("/", "/\n").replace(" ", "\n"), fontsize=11)
     figure.suptitle(title)
     return save(figure, name)
