@@ -555,6 +555,7 @@ def test_the_verdict_checker_catches_a_verdict_from_one_run():
     assert verdicts_from_one_run("Fine. Cross-entropy leads by 0.76 in one run each. Fine too.") == [
         "Cross-entropy leads by 0.76 in one run each."]
     assert verdicts_from_one_run("Cross-entropy minus MSE +0.76 points, one run each: no verdict.") == []
+    assert verdicts_from_one_run("MSE failed: not detectably better than the mean image, one run.") == []
 
 
 def test_no_reading_pairs_a_verdict_word_with_one_run():
