@@ -209,8 +209,8 @@ def against_mean_image(gap):
     interval = (f"{gap['gap']:+.2f} points, 95 % interval {gap['low']:+.2f} to {gap['high']:+.2f} over "
                 + (f"{gap['runs']} runs and " if gap["runs"] > 1 else "") + "the test images")
     if failed(gap):
-        return f"failed: not detectably better than drawing every image as the mean training image ({interval})"
-    return f"above drawing every image as the mean training image ({interval})"
+        return f"failed: not detectably better than drawing every image as the mean training image, {interval}"
+    return f"above drawing every image as the mean training image, {interval}"
 
 
 STRUCTURE = 0.5  # lag-1 spatial autocorrelation above which a weight image counts as structured (noise: ~0)

@@ -228,7 +228,7 @@ def test_sparse_code_is_called_sparse_only_when_few_units_are_active():
                                                   (1e-3,), vs_mean)[2]
     lost = dict(vs_mean, sparse={"gap": 0.6, "low": -0.4, "high": 1.6, "runs": 2})
     text = reading(dense_means(3.0), chosen, 2, 50, 32, 0.1, 0.01, (1e-3,), lost)[1]
-    assert "sparse failed: not detectably better than drawing every image as the mean training image (+0.60" in text
+    assert "sparse failed: not detectably better than drawing every image as the mean training image, +0.60" in text
     assert "Failed, so their reconstructions show the average digit, not the input: sparse;" in text
 
 
