@@ -135,3 +135,13 @@ def test_a_charts_printed_text_size_follows_its_print_width(tmp_path):
     bare = str(tmp_path / "bare.png")  # no metadata, as the task scripts save: matplotlib's default size assumed
     Image.open(path).save(bare, dpi=(100, 100))
     assert printed_text(bare, native) == pytest.approx(10.0, abs=0.01)
+
+
+def test_json_keeps_a_list_of_numbers_on_one_line_and_reads_back_the_same(tmp_path):
+    from kit.jsonfile import read_json, write_json
+
+    document = {"scores": [1, 0, 2.5, -3e-05], "names": ["a", "b"], "nested": {"empty": []}}
+    path = str(tmp_path / "d.json")
+    write_json(path, document)
+    assert read_json(path) == document
+    assert '"scores": [1, 0, 2.5, -3e-05]' in open(path).read()
