@@ -185,7 +185,7 @@ def reading(results, runs, perturbation):
     if gap.verdict == "one run":
         third += f"Contractive against plain: {gap.text(digits=1)}; one draw: no verdict."
     else:
-        third += (f"Contractive against plain, draw for draw: {gap.text(digits=1)}, higher in "
+        third += (f"Contractive against plain, draw for draw: {gap.text(digits=2)}, higher in "
                   f"{int(np.sum(paired > 0))} of {len(paired)} draws: "
                   + {"ahead": "the contractive code is the more useful feature for these encoders",
                      "behind": "the contractive code is the less useful feature for these encoders",
@@ -245,7 +245,7 @@ def main():
     axes[1].set(title="100-label accuracy of the codes, each draw", xlabel="draw (the same 100 images for all)",
                 ylabel="test accuracy %", xticks=np.arange(1, args.runs + 1))
     for ax in axes:
-        ax.legend()
+        ax.legend(loc="best", framealpha=0.9)
     chart = save(figure, "contractive_measures")
     first = [int(np.flatnonzero(y_test == c)[0]) for c in range(10)]
     pictures = image_rows([x_test[first]] + [r["rebuilt"][first] for r in results.values()], ["test", *results], 28,

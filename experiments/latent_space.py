@@ -62,7 +62,7 @@ def reading(centre, spread, among_data, structure, pairs_measured, threshold, li
     weight images and each code dimension's strongest correlation {model: [(property, r), ...]}."""
     vae, ae = float(np.mean(among_data["VAE (mean)"])), float(np.mean(among_data["autoencoder"]))
     gap = compare(among_data["VAE (mean)"], among_data["autoencoder"])
-    interpolation = (f"{gap.text(digits=0)}, over the pairs; both networks were trained once (conv_vae.py, "
+    interpolation = (f"{gap.text(digits=0)}; both networks were trained once (conv_vae.py, "
                      "conv_autoencoder.py), so the interval covers other pairs for these two, not another training: "
                      "one run each, no verdict on whether the KL term makes the line between codes safer")
     weights = ", ".join(f"{share:.0%} of the {name}" for name, share in structure.items())

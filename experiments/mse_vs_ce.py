@@ -133,8 +133,9 @@ def reading(sgd, saturated, adam, chosen, steps, mean_image, init_sd, saturated_
         + ", ".join(f"{step:g}" for step in steps) + f": {chosen['MSE']:g} for MSE, {chosen['cross-entropy']:g} "
         f"for cross-entropy): test pixel accuracy {sgd['MSE']['test']:.2%} with MSE and "
         f"{sgd['cross-entropy']['test']:.2%} with cross-entropy ({sgd_words}). Predicting the mean training image "
-        f"everywhere scores {mean_image:.2%}: a network within its interval of that number has not left the "
-        f"blurred average, it failed. MSE: {stage(sgd['MSE'])}; cross-entropy: {stage(sgd['cross-entropy'])}."
+        f"everywhere scores {mean_image:.2%}: a network within its interval of that number has not shown that "
+        f"it left the blurred average: it failed. MSE: {stage(sgd['MSE'])}; cross-entropy: "
+        f"{stage(sgd['cross-entropy'])}."
         + edge,
         f"From N(0, {saturated_sd}) weights most sigmoids start saturated, where a (1 - a) is near 0: MSE "
         f"reaches {saturated['MSE']['test']:.2%} ({stage(saturated['MSE'])}), cross-entropy "
@@ -153,8 +154,8 @@ def flag(outcome):
 def failures(outcomes):
     """A caption's sentence naming the networks shown that failed, if any."""
     names = [loss for loss, o in outcomes.items() if failed(o["vs_mean"])]
-    return (f" Failed (not detectably better than the mean training image): {' and '.join(names)}; a failed "
-            "network's row shows little beyond the blurred average." if names else "")
+    return (f" Failed (not detectably better than the mean training image on the test images): "
+            f"{' and '.join(names)}." if names else "")
 
 
 def main():

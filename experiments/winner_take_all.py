@@ -226,10 +226,10 @@ def reading(measures, validation, best_k, errors, mean_image_error, lost):
         + margin + ". "
         "Test reconstruction (binary cross-entropy per pixel, winners picked in batches of 100 as in training): "
         + ", ".join(f"{name} {e:.4f}" for name, e in errors.items()) + ". "
-        + ("The fewer winners, the worse the drawing: the error falls as k rises." if all(
+        + ("The error falls as k rises (one run of each k: a direction, no verdict)." if all(
             errors[f"fully connected, k = {a:.0%}"] > errors[f"fully connected, k = {b:.0%}"]
             for a, b in zip(sorted(validation), sorted(validation)[1:])) else
-           "The error does not fall steadily as k rises.")
+           "The error does not fall steadily as k rises (one run of each k).")
         + blank_reading([name for name in errors if name in lost], mean_image_error),
         compare(fc_sparse, fc_plain, "Fully connected", f"fully connected, k = {best_k:.0%}")
         + " " + compare(wta, plain, "Convolutional (11x11 deconvolution kernels)", "conv WTA")

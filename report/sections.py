@@ -181,8 +181,9 @@ def task1_section(pdf, runs, result, shown, ablation, work):
     pdf.para("784 pixels -> centring (minus the training mean) -> Dense 256, tanh: the thought vector "
              "-> the same 784x256 matrix, transposed, with a gain per code unit and per pixel -> 784 "
              "sigmoid outputs. Binary cross-entropy, Adam with a cosine-decayed step, random shifts of "
-             f"each training batch and L2 on the encoder kernel. Validation is the last {validation:.0%} of "
-             "dataset.txt; test.txt is first read after training.")
+             f"each training batch and L2 on the encoder kernel. Validation is every {round(1 / validation)}th image "
+             "of each digit in dataset.txt, in file order (the provided split); test.txt is first read after "
+             "training.")
     settings_table(pdf, "task1.py")
     pdf.para("Binary cross-entropy is the likelihood of 0/1 pixels under a sigmoid output, and its "
              "gradient does not vanish when the sigmoid saturates (the MSE vs cross-entropy experiment "
@@ -400,7 +401,8 @@ def plot_all_runs(runs, task, work):
     names = {"val_loss": "validation loss (cross-entropy + L2)",  # Keras's names, said in words
              "val_reconstruction_loss": "validation pixel loss (cross-entropy)",
              "val_digit_loss": "validation digit loss (cross-entropy)"}
-    figure, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 3.6), squeeze=False)
+    figure, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 3.6), squeeze=False,
+                                layout="constrained")  # the second panel's label clear of the first
     for ax, key in zip(axes[0], keys):
         for i, m in enumerate(runs):
             ax.plot(np.arange(1, m["epochs"] + 1), m["history"][key], lw=1, label=f"run {i + 1}")

@@ -219,17 +219,25 @@ def test_sparse_code_is_called_sparse_only_when_few_units_are_active():
     chosen = {f"{v}, tuned": 0.003 for v in ("compression", "denoising", "sparse")}
     working = {"gap": 4.0, "low": 3.5, "high": 4.5, "runs": 3}
     vs_mean = {name: working for name in dense_means(3.0)}
-    few = reading(dense_means(3.0), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3), vs_mean)
-    many = reading(dense_means(19.2), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3), vs_mean)
+    names = list(dense_means(3.0))
+    worse = {n: [0.030, 0.031, 0.029] if n.startswith("sparse") else [0.015, 0.016, 0.014] for n in names}
+    few = reading(dense_means(3.0), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3), vs_mean, worse)
+    many = reading(dense_means(19.2), chosen, 3, 50, 32, 0.1, 0.01, (1e-3, 3e-3), vs_mean, worse)
     assert "most units are near zero on any one image" in few[2]
     assert "more than half the units are active" in many[2] and "near zero" not in many[2]
-    assert "It cost reconstruction" in few[2] and "None failed." in few[1]
-    assert "It cost no reconstruction" in reading(dense_means(3.0, sparse_mse=0.001), chosen, 3, 50, 32, 0.1, 0.01,
-                                                  (1e-3,), vs_mean)[2]
+    assert "sparse minus plain +0.0150 (95 % interval" in few[2] and "3 pairs): higher" in few[2]
+    assert "None failed" in few[1]
+    same = {n: [0.015, 0.016, 0.014] for n in names}
+    assert "3 pairs): no detectable difference" in reading(dense_means(3.0), chosen, 3, 50, 32, 0.1, 0.01, (1e-3,),
+                                                           vs_mean, same)[2]
+    tuned_lower = dict(worse, **{"compression, tuned": [0.010, 0.0105, 0.0095]})
+    assert "compression 0.0150 -> 0.0100, -0.0050 (95 % interval" in reading(
+        dense_means(3.0), chosen, 3, 50, 32, 0.1, 0.01, (1e-3,), vs_mean, tuned_lower)[3]
     lost = dict(vs_mean, sparse={"gap": 0.6, "low": -0.4, "high": 1.6, "runs": 2})
-    text = reading(dense_means(3.0), chosen, 2, 50, 32, 0.1, 0.01, (1e-3,), lost)[1]
-    assert "sparse failed: not detectably better than drawing every image as the mean training image, +0.60" in text
-    assert "Failed, so their reconstructions show the average digit, not the input: sparse;" in text
+    text = reading(dense_means(3.0), chosen, 2, 50, 32, 0.1, 0.01, (1e-3,), lost, worse)[1]
+    assert "sparse +0.60 points (-0.40 to +1.60)" in text
+    assert "Failed, their interval reaching the mean image's score: sparse. With 2 runs" in text
+    assert "it may still draw some digits" in text
 
 
 def losses(mse, ce, lost=()):
@@ -407,7 +415,7 @@ def test_winner_take_all_reading_turns_with_the_filter_measures():
     assert "Fully connected: 80% of the winner-take-all filters" in more[1]
     assert more[1].count("more of the winner-take-all filters have spatial structure") == 2
     assert "fewer of the winner-take-all filters" in fewer[1] and "about as many" in fewer[1]
-    assert "chosen k = 5%" in more[0] and "the error falls as k rises" in more[0]
+    assert "chosen k = 5%" in more[0] and "The error falls as k rises (one run of each k: a direction" in more[0]
     rising = dict(errors, **{"fully connected, k = 20%": 0.35})
     assert "does not fall steadily" in reading({"fully connected, k = 5%": structured, "fully connected, no sparsity":
                                                 noisy, "conv WTA": structured, "conv, no sparsity": noisy},
