@@ -401,7 +401,7 @@ def plot_all_runs(runs, task, work):
     names = {"val_loss": "validation loss (cross-entropy + L2)",  # Keras's names, said in words
              "val_reconstruction_loss": "validation pixel loss (cross-entropy)",
              "val_digit_loss": "validation digit loss (cross-entropy)"}
-    figure, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 3.6), squeeze=False,
+    figure, axes = plt.subplots(1, len(keys), figsize=(4.3 * len(keys), 3.2), squeeze=False,
                                 layout="constrained")  # the second panel's label clear of the first
     for ax, key in zip(axes[0], keys):
         for i, m in enumerate(runs):
