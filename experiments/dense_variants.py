@@ -192,7 +192,7 @@ def reading(means, chosen, runs, epochs, code_units, active, rho, steps, vs_mean
                 "runs and the test images: " + "; ".join(
                     f"{name} {vs_mean[name]['gap']:+.2f} points ({vs_mean[name]['low']:+.2f} to "
                     f"{vs_mean[name]['high']:+.2f})" for name in means) + ". "
-                + (f"Failed, their interval reaching the mean image's score: {', '.join(lost)}. With {runs} runs the "
+                + (f"Failed, their interval reaching the mean image's score: {'; '.join(lost)}. With {runs} runs the "
                    f"interval has {runs - 1} degree{'s' if runs != 2 else ''} of freedom and is wide, so a failed "
                    "set-up has not shown that it beats the mean image; it may still draw some digits, as the "
                    "figures show." if lost else "None failed: each interval clears the mean image's score."))
@@ -203,7 +203,7 @@ def failed_rows(vs_mean, shown):
     """A caption's sentence naming the rows shown whose network failed (its interval reaches the mean image)."""
     lost = [name for name in shown if failed(vs_mean[name])]
     return (f" Failed (their interval over the runs and test images reaches the mean training image's score): "
-            f"{', '.join(lost)}." if lost else "")
+            f"{'; '.join(lost)}." if lost else "")
 
 
 def main():

@@ -183,7 +183,8 @@ def loss_gap(ablation):
             f"full recipe of the ablation ({plural(len(parts), 'run')}, last epoch, per pixel): Keras's training "
             f"loss {m['keras_train']:.4f} against its validation loss {m['keras_val']:.4f}; both include the L2 "
             f"term ({m['l2']:.4f}), so L2 is not the difference. Taken apart: the running mean over the epoch "
-            f"{running:+.4f}, the shifted images against the same images unshifted {shifting:+.4f}, the training "
+            f"{round(running, 4) + 0.0:+.4f}, the shifted images against the same images unshifted "  # never -0.0000
+            f"{round(shifting, 4) + 0.0:+.4f}, the training "
             f"images against the validation images on the same footing {fit:+.4f}. ")
     largest = max((("the running mean", running), ("the shifts", shifting)), key=lambda p: p[1])
     if fit <= 0:
