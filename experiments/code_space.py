@@ -189,7 +189,6 @@ def metrics(args, spaces, hits, pairs, maps, train_images, test_images):
                     {"file": maps["task2"], "caption": "The same for task 2, whose thought vector also feeds the "
                                                        "classifier."}],
         "reading": reading(hits, pairs, K),
-        "grouping": grouping(hits),
         "knn_accuracy": {name: float(np.mean(h)) for name, h in hits.items()},
         "knn_hits": hits,
         "closest_pairs": pairs,

@@ -24,16 +24,23 @@ from kit.stats import (
 
 
 # ---- gaps on the test set: over the runs and, where each run kept them, the test images ------------------------
+def score_rows(runs, key):
+    """The runs' per-image test scores for `key` (pixels for "test"/"pixel_accuracy", else digits), runs x images,
+    or None where a run kept none (kit/per_image.py)."""
+    pixels = key in ("test", "pixel_accuracy")
+    field = "wrong_pixels" if pixels else "digit_right"
+    if not all(field in r.get("per_image", {}) for r in runs):
+        return None
+    return (pixel_rows if pixels else digit_rows)([r["per_image"] for r in runs])
+
+
 def gap_on_test(a, b, key, paired_runs=False):
     """a against b, each a list of runs ({key: score, "per_image": ...}): over the runs and the test images when
-    every run kept its per-image scores (kit/per_image.py) on the same images, else over the runs alone (paired or
-    Welch's; a --quick ablation scores fewer test images than the task runs)."""
-    field = "wrong_pixels" if key in ("test", "pixel_accuracy") else "digit_right"
-    counts = {len(r["per_image"][field]) if field in r.get("per_image", {}) else None for r in a + b}
-    if len(counts) == 1 and None not in counts:
-        rows = pixel_rows if field == "wrong_pixels" else digit_rows
-        return compare_runs_on_images(rows([r["per_image"] for r in a]), rows([r["per_image"] for r in b]),
-                                      paired_runs=paired_runs)
+    every run kept its per-image scores on the same images, else over the runs alone (paired or Welch's; a --quick
+    ablation scores fewer test images than the task runs)."""
+    rows_a, rows_b = score_rows(a, key), score_rows(b, key)
+    if rows_a is not None and rows_b is not None and rows_a.shape[1] == rows_b.shape[1]:
+        return compare_runs_on_images(rows_a, rows_b, paired_runs=paired_runs)
     if paired_runs:
         return compare([r[key] for r in a], [r[key] for r in b])
     if len(b) == 1:  # a baseline fitted once, exactly: a fixed number
@@ -44,10 +51,10 @@ def gap_on_test(a, b, key, paired_runs=False):
 def interval_on_test(runs, key):
     """A model's mean test score's 95 % interval over its runs and test images, in words: 'a% to b%' (empty when
     its runs kept no per-image scores)."""
-    if not all("per_image" in r for r in runs):
+    rows = score_rows(runs, key)
+    if rows is None:
         return ""
-    rows = pixel_rows if key == "pixel_accuracy" else digit_rows
-    low, high = runs_and_images_interval(rows([r["per_image"] for r in runs]))
+    low, high = runs_and_images_interval(rows)
     decimals = 3 if key == "pixel_accuracy" else 1
     return f"{low:.{decimals}%} to {high:.{decimals}%}"
 
@@ -96,14 +103,20 @@ def ablation_length(ablation, task1_runs, task1_epochs):
             f"{cost}.")
 
 
+def fit_gap(ablation, variant):
+    """A variant's fit of its own training images against the full recipe's: (its mean, the full recipe's, the
+    paired gap)."""
+    results = ablation["results"]
+    without, full = (float(np.mean([r["train"] for r in results[name]])) for name in (variant, "full recipe"))
+    return without, full, ablation_gap(ablation, variant, key="train")
+
+
 def convergence(ablation):
     """Whether centring speeds training up, judged where speed shows at a fixed number of epochs: how well each fits
     its own training images after them, paired run by run. Fit time at a fixed epoch count is the cost of an epoch,
     not how soon training gets there, so it is given as that only."""
     results = ablation["results"]
-    without, full = (float(np.mean([r["train"] for r in results[name]])) for name in ("without centring",
-                                                                                      "full recipe"))
-    gap = ablation_gap(ablation, "without centring", key="train")
+    without, full, gap = fit_gap(ablation, "without centring")
     verdict = {"behind": "centring gets training further in the same epochs, so it speeds training up",
                "ahead": "training gets further without centring in the same epochs",
                "level": "no detectable difference in how far the same epochs get",
@@ -117,9 +130,7 @@ def convergence(ablation):
 
 def training_fit(ablation, variant):
     """What removing an ingredient does to the fit of the training images themselves, paired run by run."""
-    results = ablation["results"]
-    without, full = (float(np.mean([r["train"] for r in results[name]])) for name in (variant, "full recipe"))
-    gap = ablation_gap(ablation, variant, key="train")
+    without, full, gap = fit_gap(ablation, variant)
     return (f" On its own training images: {pct(without)} against {pct(full)}, {gap.text(printed=(without, full))}, "
             f"{VERDICT_WORDS[gap.verdict]}.")
 
@@ -310,12 +321,12 @@ def sweep_rows(table):
 
 def baseline_of(row):
     """A sweep row's baseline cell in words."""
-    return row.get("baseline") or row["baseline, % (95 % interval)"] + " % (95 % interval)"
+    return row["baseline, % (95 % interval)"] + " % (95 % interval)"
 
 
 def gap_of(row):
     """A sweep row's gap cell in words."""
-    return row.get("gap to baseline") or row["gap, points (95 % interval)"] + " points (95 % interval)"
+    return row["gap, points (95 % interval)"] + " points (95 % interval)"
 
 
 def data_of(row):
@@ -331,7 +342,7 @@ def sizes(table):
         mine = [r for r in rows if r["script"] == task]
         if not mine:
             continue
-        counts = {v: sum(r["verdict"] in (v, VERDICT_WORDS[v]) for r in mine) for v in VERDICT_WORDS}
+        counts = {v: sum(r["verdict"] == VERDICT_WORDS[v] for r in mine) for v in VERDICT_WORDS}
         behind = [data_of(r) for r in mine if r["verdict"] == "behind"]
         parts.append(f"{task} against {'PCA-256' if task == 'task1' else 'the RBF SVC'}: ahead at "
                      f"{counts['ahead']} of {len(mine)} set-ups, no detectable difference at {counts['level']}, "
@@ -366,8 +377,9 @@ def limitations(digits_runs, experiment_seconds, pretraining, sweep=None):
     line = (f"Task 2's digits: aim {DIGIT_TARGET:.1%} on average, measured {mean_sd(digits, unit='%')} over "
             f"{plural(digits['n'], 'run')} (best run {digits['max']:.1%})"
             + (f"; 95 % interval over the runs and test images {interval}." if interval else "."))
-    if interval and all("per_image" in r for r in digits_runs):
-        low, high = runs_and_images_interval(digit_rows([r["per_image"] for r in digits_runs]))
+    rows = score_rows(digits_runs, "digit_accuracy")
+    if rows is not None:
+        low, high = runs_and_images_interval(rows)
     else:
         low = high = digits["mean"]
     (met if low >= DIGIT_TARGET else missed if high < DIGIT_TARGET else unsettled).append(line)
